@@ -1,0 +1,58 @@
+#include "rampart/cli/app.h"
+
+#include <cstdio>
+#include <exception>
+
+#include "rampart/cli/commands.h"
+#include "rampart/core/build_info.h"
+#include "rampart/core/log.h"
+
+namespace rampart::cli {
+
+int& command_exit_code() {
+  static int code = kExitOk;
+  return code;
+}
+
+namespace {
+
+void print_error(const std::string& message) { std::fprintf(stderr, "rampart: %s\n", message.c_str()); }
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"rampart: a live Kubernetes cluster posture scanner (CIS Kubernetes Benchmark and more)",
+               "rampart"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Print help for every subcommand");
+  GlobalOptions global;
+  app.add_flag("-v,--verbose", global.verbosity, "More log output on stderr (repeat for debug, trace)");
+  app.add_flag("--no-color", global.no_color, "Never colour the output");
+  app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
+
+  add_version_command(app, global);
+
+  command_exit_code() = kExitOk;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 would print a help hint over several lines; we keep to one line and exit code 1.
+    print_error(std::string(e.what()) + " (see rampart --help)");
+    return kExitError;
+  } catch (const CommandError& e) {
+    print_error(e.what());
+    return e.code;
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what());
+    return kExitError;
+  }
+  return command_exit_code();
+}
+
+}  // namespace rampart::cli
