@@ -28,7 +28,8 @@ Result<std::string> bundle_path(std::string_view relative_path) {
     if (end == std::string_view::npos) end = relative_path.size();
     std::string_view part = relative_path.substr(start, end - start);
     if (part.empty()) return refuse("empty path component");
-    if (part == "." || part == "..") return refuse("'" + std::string(part) + "' component");
+    if (part == ".") return refuse("'.' component");
+    if (part == "..") return refuse("'..' component");
     if (part.size() > kMaxComponent) return refuse("component longer than 200 characters");
     if (!out.empty()) out += '/';
     for (size_t i = 0; i < part.size(); ++i) {
