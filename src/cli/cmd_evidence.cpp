@@ -37,13 +37,14 @@ void add_evidence_command(CLI::App& app, GlobalOptions& /*global*/) {
   auto* cmd = app.add_subcommand("evidence", "Work with evidence bundles (see docs/evidence.md)");
   cmd->require_subcommand(1);
   auto opt = std::make_shared<VerifyOptions>();
-  auto* verify = cmd->add_subcommand(
-      "verify",
-      "Re-hash every file of an evidence bundle and check its signature; exit 0 only when all of it matches");
+  auto* verify = cmd->add_subcommand("verify",
+                                     "Re-hash every file of an evidence bundle and check its "
+                                     "signature; exit 0 only when all of it matches");
   verify->add_option("DIR", opt->dir, "The bundle directory (holds manifest.json)")->required();
-  verify->add_option("--pubkey", opt->pubkey,
-                     "Trusted public key (PEM) to check manifest.json.sig with. Without it the bundle's own "
-                     "manifest.pub.pem is used, which proves nothing about who made the bundle");
+  verify->add_option(
+      "--pubkey", opt->pubkey,
+      "Trusted public key (PEM) to check manifest.json.sig with. Without it the bundle's own "
+      "manifest.pub.pem is used, which proves nothing about who made the bundle");
   verify->callback([opt] { run_verify(*opt); });
 }
 

@@ -29,7 +29,8 @@ struct BundleListing {
 
 /// Writes `content` to `name` under the directory `dir_fd` without following a symlink at the
 /// last component. `exclusive`: fail if the file exists, else replace its content.
-[[nodiscard]] Result<void> write_file_at(int dir_fd, const std::string& name, std::string_view content,
-                                         bool exclusive, const std::string& display);
+[[nodiscard]] Result<void> write_file_at(int dir_fd, const std::string& name,
+                                         std::string_view content, bool exclusive,
+                                         const std::string& display);
 
 }  // namespace rampart::report::detail

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <ctime>
 #include <functional>
 #include <memory>
-
-#include <openssl/evp.h>
 
 #include "evidence_detail.h"
 #include "rampart/report/evidence.h"
@@ -54,17 +53,35 @@ std::string errno_text() { return std::strerror(errno); }
 
 const char* describe_type(fs::file_type t) {
   switch (t) {
-    case fs::file_type::symlink: return "symlink";
-    case fs::file_type::block: return "block device";
-    case fs::file_type::character: return "character device";
-    case fs::file_type::fifo: return "fifo";
-    case fs::file_type::socket: return "socket";
-    default: return "not a regular file";
+    case fs::file_type::symlink:
+      return "symlink";
+    case fs::file_type::block:
+      return "block device";
+    case fs::file_type::character:
+      return "character device";
+    case fs::file_type::fifo:
+      return "fifo";
+    case fs::file_type::socket:
+      return "socket";
+    default:
+      return "not a regular file";
   }
 }
 
-// Opens for reading without following a symlink at the last component.
-int open_nofollow(const fs::path& file) { return ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); }
+// Opens a regular file for reading without following a symlink at the last component. O_NONBLOCK
+// keeps a fifo planted in a bundle from blocking the open forever; it changes nothing for
+// regular files. Returns -1 with errno set (EINVAL for anything but a regular file).
+int open_regular(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
 
 }  // namespace
 
@@ -97,7 +114,8 @@ Result<std::vector<FileDigest>> hash_bundle(const fs::path& dir) {
   if (!listing) return tl::unexpected(listing.error());
   if (!listing->others.empty()) {
     const auto& [path, what] = listing->others.front();
-    return fail(ErrorKind::kIo, "a bundle holds only regular files, found a " + what, (dir / path).string());
+    return fail(ErrorKind::kIo, "a bundle holds only regular files, found a " + what,
+                (dir / path).string());
   }
   std::vector<FileDigest> out;
   for (const std::string& path : listing->files) {
@@ -114,9 +132,11 @@ Result<BundleListing> list_bundle(const fs::path& dir) {
   BundleListing out;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
-  if (ec) return fail(ErrorKind::kIo, "cannot list the evidence bundle: " + ec.message(), dir.string());
+  if (ec)
+    return fail(ErrorKind::kIo, "cannot list the evidence bundle: " + ec.message(), dir.string());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return fail(ErrorKind::kIo, "cannot list the evidence bundle: " + ec.message(), dir.string());
+    if (ec)
+      return fail(ErrorKind::kIo, "cannot list the evidence bundle: " + ec.message(), dir.string());
     const fs::file_type type = it->symlink_status(ec).type();
     if (ec) return fail(ErrorKind::kIo, "cannot stat: " + ec.message(), it->path().string());
     const std::string rel = it->path().lexically_relative(dir).generic_string();
@@ -134,9 +154,15 @@ Result<BundleListing> list_bundle(const fs::path& dir) {
   return out;
 }
 
-Result<uint64_t> read_chunks(const fs::path& file, const std::function<void(const char*, size_t)>& sink) {
-  const int fd = open_nofollow(file);
-  if (fd < 0) return fail(ErrorKind::kIo, "cannot read: " + errno_text(), file.string());
+Result<uint64_t> read_chunks(const fs::path& file,
+                             const std::function<void(const char*, size_t)>& sink) {
+  const int fd = open_regular(file);
+  if (fd < 0) {
+    const std::string why = errno == EINVAL  ? "not a regular file"
+                            : errno == ELOOP ? "a symlink"
+                                             : errno_text();
+    return fail(ErrorKind::kIo, "cannot read: " + why, file.string());
+  }
   uint64_t total = 0;
   std::array<char, 1 << 16> buf;
   for (;;) {
@@ -162,8 +188,8 @@ Result<std::string> read_regular_file(const fs::path& file) {
   return out;
 }
 
-Result<void> write_file_at(int dir_fd, const std::string& name, std::string_view content, bool exclusive,
-                           const std::string& display) {
+Result<void> write_file_at(int dir_fd, const std::string& name, std::string_view content,
+                           bool exclusive, const std::string& display) {
   const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
   const int fd = ::openat(dir_fd, name.c_str(), flags, 0640);
   if (fd < 0) return fail(ErrorKind::kIo, "cannot create: " + errno_text(), display);

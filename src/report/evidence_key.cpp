@@ -1,8 +1,5 @@
 #include "rampart/report/evidence_key.h"
 
-#include <fstream>
-#include <iterator>
-
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -11,6 +8,9 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "rampart/report/evidence.h"
 
@@ -65,7 +65,8 @@ Result<std::string> scheme_of(EVP_PKEY* key, const std::string& name) {
   if (EVP_PKEY_is_a(key, "EC")) {
     char group[80] = {};
     size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &len) != 1)
       return fail(ErrorKind::kParse, "EC key without a named curve (use P-256 or P-384)", name);
     const std::string curve(group, len);
     if (curve == "prime256v1" || curve == "P-256") return std::string("ecdsa-p256-sha256");
@@ -75,7 +76,8 @@ Result<std::string> scheme_of(EVP_PKEY* key, const std::string& name) {
   if (EVP_PKEY_is_a(key, "RSA")) {
     const int bits = EVP_PKEY_get_bits(key);
     if (bits < kMinRsaBits)
-      return fail(ErrorKind::kParse, "RSA key of " + std::to_string(bits) + " bits is too small (2048 at least)",
+      return fail(ErrorKind::kParse,
+                  "RSA key of " + std::to_string(bits) + " bits is too small (2048 at least)",
                   name);
     return std::string("rsa-pss-sha256");
   }
@@ -100,7 +102,8 @@ Result<EvidenceKey> EvidenceKey::adopt(EVP_PKEY* raw, bool is_private, const std
   unsigned char* der = nullptr;
   const int der_len = i2d_PUBKEY(raw, &der);
   if (der_len <= 0) return fail(ErrorKind::kInternal, "cannot encode the public key", name);
-  k.fingerprint_ = sha256_hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(der_len)));
+  k.fingerprint_ = sha256_hex(
+      std::string_view(reinterpret_cast<const char*>(der), static_cast<size_t>(der_len)));
   OPENSSL_free(der);
 
   Bio out(BIO_new(BIO_s_mem()));
@@ -122,7 +125,8 @@ Result<EvidenceKey> EvidenceKey::load_private(const std::filesystem::path& pem_f
   ERR_clear_error();
   if (!key) {
     if (encrypted)
-      return fail(ErrorKind::kParse, "encrypted private keys are not supported (rampart never prompts)",
+      return fail(ErrorKind::kParse,
+                  "encrypted private keys are not supported (rampart never prompts)",
                   pem_file.string());
     return fail(ErrorKind::kParse, "not a PEM private key", pem_file.string());
   }
@@ -133,7 +137,8 @@ Result<EvidenceKey> EvidenceKey::parse_public(std::string_view pem, const std::s
   Bio in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   EVP_PKEY* key = in ? PEM_read_bio_PUBKEY(in.get(), nullptr, no_passphrase, nullptr) : nullptr;
   ERR_clear_error();
-  if (!key) return fail(ErrorKind::kParse, "not a PEM public key (expected BEGIN PUBLIC KEY)", name);
+  if (!key)
+    return fail(ErrorKind::kParse, "not a PEM public key (expected BEGIN PUBLIC KEY)", name);
   return adopt(key, false, name);
 }
 
@@ -150,13 +155,16 @@ Result<std::string> EvidenceKey::sign(std::string_view data) const {
   size_t len = 0;
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (!ctx ||
-      EVP_DigestSignInit_ex(ctx.get(), &pctx, digest_for(algorithm_), nullptr, nullptr, key_.get(), nullptr) != 1 ||
-      !configure_padding(pctx, algorithm_) || EVP_DigestSign(ctx.get(), nullptr, &len, bytes, data.size()) != 1) {
+      EVP_DigestSignInit_ex(ctx.get(), &pctx, digest_for(algorithm_), nullptr, nullptr, key_.get(),
+                            nullptr) != 1 ||
+      !configure_padding(pctx, algorithm_) ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, bytes, data.size()) != 1) {
     ERR_clear_error();
     return fail(ErrorKind::kInternal, "cannot set up signing with the " + algorithm_ + " key");
   }
   std::string signature(len, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, bytes, data.size()) != 1) {
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, bytes,
+                     data.size()) != 1) {
     ERR_clear_error();
     return fail(ErrorKind::kInternal, "signing with the " + algorithm_ + " key failed");
   }
@@ -169,10 +177,12 @@ bool EvidenceKey::verify(std::string_view data, std::string_view signature) cons
   EVP_PKEY_CTX* pctx = nullptr;
   const bool ok =
       ctx &&
-      EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest_for(algorithm_), nullptr, nullptr, key_.get(), nullptr) == 1 &&
+      EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest_for(algorithm_), nullptr, nullptr,
+                              key_.get(), nullptr) == 1 &&
       configure_padding(pctx, algorithm_) &&
-      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size()) == 1;
   ERR_clear_error();
   return ok;
 }

@@ -3,7 +3,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "evidence_detail.h"
@@ -29,7 +28,8 @@ nlohmann::json manifest_json(const ManifestInfo& info, const std::vector<FileDig
   j["command_line"] = info.command_line;
   j["hash_algorithm"] = "sha256";
   json list = json::array();
-  for (const FileDigest& f : files) list.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
+  for (const FileDigest& f : files)
+    list.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
   j["files"] = std::move(list);
   if (info.signature) {
     j["signature"] = {{"algorithm", info.signature->algorithm},
@@ -49,10 +49,14 @@ Result<std::string> write_manifest(const std::filesystem::path& dir, const Manif
   if (!files) return tl::unexpected(files.error());
   // nlohmann's object keeps keys sorted, so the same bundle always gives the same bytes. A
   // command line is not always UTF-8: bad bytes become U+FFFD instead of throwing.
-  std::string text = manifest_json(info, *files).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string text =
+      manifest_json(info, *files).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+      "\n";
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::kIo, std::string("cannot open: ") + std::strerror(errno), dir.string());
-  auto written = detail::write_file_at(fd, kManifestFile, text, false, (dir / kManifestFile).string());
+  if (fd < 0)
+    return fail(ErrorKind::kIo, std::string("cannot open: ") + std::strerror(errno), dir.string());
+  auto written =
+      detail::write_file_at(fd, kManifestFile, text, false, (dir / kManifestFile).string());
   ::close(fd);
   if (!written) return tl::unexpected(written.error());
   return text;

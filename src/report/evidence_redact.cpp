@@ -13,8 +13,9 @@ constexpr const char* kRedacted = "[REDACTED]";
 
 // Words that make a flag's value a credential. Flags that name a file holding one
 // (--token-file, --password-file, --sign-key) end in a path suffix or carry no such word.
-constexpr std::array<std::string_view, 9> kSecretWords = {"token",      "password", "passwd",    "passphrase", "secret",
-                                                          "credential", "apikey",   "api-key",   "key-data"};
+constexpr std::array<std::string_view, 9> kSecretWords = {"token",      "password", "passwd",
+                                                          "passphrase", "secret",   "credential",
+                                                          "apikey",     "api-key",  "key-data"};
 constexpr std::array<std::string_view, 4> kPathSuffixes = {"-file", "-path", "-dir", "-ref"};
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -62,7 +63,8 @@ std::vector<std::string> redact_command_line(const std::vector<std::string>& arg
     if (arg.size() > 2 && arg[0] == '-' && arg != "--") {
       const size_t dashes = arg[1] == '-' ? 2 : 1;
       const size_t eq = arg.find('=');
-      const std::string name = arg.substr(dashes, eq == std::string::npos ? std::string::npos : eq - dashes);
+      const std::string name =
+          arg.substr(dashes, eq == std::string::npos ? std::string::npos : eq - dashes);
       if (secret_flag(name)) {
         if (eq == std::string::npos) {
           value_is_secret = true;

@@ -22,16 +22,22 @@ Result<EvidenceWriter> EvidenceWriter::create(const fs::path& dir) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (fs::exists(st)) {
-    if (!fs::is_directory(st)) return fail(ErrorKind::kUsage, "the evidence directory exists and is not a directory", dir.string());
+    if (!fs::is_directory(st))
+      return fail(ErrorKind::kUsage, "the evidence directory exists and is not a directory",
+                  dir.string());
     // A bundle must hold only what this run wrote: leftovers would be hashed and signed too.
     if (!fs::is_empty(dir, ec) || ec)
-      return fail(ErrorKind::kUsage, "the evidence directory is not empty (give a new directory for each run)",
+      return fail(ErrorKind::kUsage,
+                  "the evidence directory is not empty (give a new directory for each run)",
                   dir.string());
   } else if (!fs::create_directories(dir, ec) || ec) {
-    return fail(ErrorKind::kIo, "cannot create the evidence directory: " + ec.message(), dir.string());
+    return fail(ErrorKind::kIo, "cannot create the evidence directory: " + ec.message(),
+                dir.string());
   }
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::kIo, "cannot open the evidence directory: " + errno_text(), dir.string());
+  if (fd < 0)
+    return fail(ErrorKind::kIo, "cannot open the evidence directory: " + errno_text(),
+                dir.string());
   return EvidenceWriter(dir, fd);
 }
 
@@ -56,12 +62,15 @@ EvidenceWriter::~EvidenceWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<std::string> EvidenceWriter::add_file(std::string_view relative_path, std::string_view content) {
-  if (finished_) return fail(ErrorKind::kInternal, "the evidence bundle is already finished", dir_.string());
+Result<std::string> EvidenceWriter::add_file(std::string_view relative_path,
+                                             std::string_view content) {
+  if (finished_)
+    return fail(ErrorKind::kInternal, "the evidence bundle is already finished", dir_.string());
   auto path = bundle_path(relative_path);
   if (!path) return tl::unexpected(path.error());
   if (files_.count(*path))
-    return fail(ErrorKind::kUsage, "'" + *path + "' is already in the evidence bundle", dir_.string());
+    return fail(ErrorKind::kUsage, "'" + *path + "' is already in the evidence bundle",
+                dir_.string());
   auto written = write(*path, content);
   if (!written) return tl::unexpected(written.error());
   return *path;
@@ -73,7 +82,8 @@ Result<void> EvidenceWriter::write(const std::string& relative_path, std::string
   // symlink: nothing can redirect a write outside the bundle.
   int cur = fd_;
   size_t start = 0;
-  for (size_t slash = relative_path.find('/'); slash != std::string::npos; slash = relative_path.find('/', start)) {
+  for (size_t slash = relative_path.find('/'); slash != std::string::npos;
+       slash = relative_path.find('/', start)) {
     const std::string part = relative_path.substr(start, slash - start);
     start = slash + 1;
     if (::mkdirat(cur, part.c_str(), 0750) != 0 && errno != EEXIST) {
@@ -84,7 +94,8 @@ Result<void> EvidenceWriter::write(const std::string& relative_path, std::string
     const int next = ::openat(cur, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     const std::string why = next < 0 ? errno_text() : "";
     if (cur != fd_) ::close(cur);
-    if (next < 0) return fail(ErrorKind::kIo, "cannot open directory '" + part + "': " + why, display);
+    if (next < 0)
+      return fail(ErrorKind::kIo, "cannot open directory '" + part + "': " + why, display);
     cur = next;
   }
   auto written = detail::write_file_at(cur, relative_path.substr(start), content, true, display);
@@ -95,7 +106,8 @@ Result<void> EvidenceWriter::write(const std::string& relative_path, std::string
 }
 
 Result<void> EvidenceWriter::finish(ManifestInfo info, const EvidenceKey* sign_key) {
-  if (finished_) return fail(ErrorKind::kInternal, "the evidence bundle is already finished", dir_.string());
+  if (finished_)
+    return fail(ErrorKind::kInternal, "the evidence bundle is already finished", dir_.string());
   if (sign_key) {
     if (!sign_key->has_private())
       return fail(ErrorKind::kInternal, "signing the evidence manifest needs a private key");

@@ -1,13 +1,13 @@
 #include "rampart/report/waivers.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 namespace rampart::report {
 namespace {
@@ -39,14 +39,17 @@ std::string field_list(const std::array<std::string_view, N>& fields) {
 // offending node, so a long file can be fixed without guessing.
 class EntryParser {
  public:
-  EntryParser(const std::string& file, size_t index) : file_(file), label_("waiver " + std::to_string(index)) {}
+  EntryParser(const std::string& file, size_t index)
+      : file_(file), label_("waiver " + std::to_string(index)) {}
 
   Result<Waiver> parse(const YAML::Node& entry) {
-    if (!entry.IsMap()) return error(entry, "expected a mapping with check, justification, owner, expires");
+    if (!entry.IsMap())
+      return error(entry, "expected a mapping with check, justification, owner, expires");
     for (const auto& kv : entry) {
       const std::string key = kv.first.Scalar();
       if (std::find(kEntryFields.begin(), kEntryFields.end(), key) == kEntryFields.end())
-        return error(kv.first, "unknown field '" + key + "' (expected " + field_list(kEntryFields) + ")");
+        return error(kv.first,
+                     "unknown field '" + key + "' (expected " + field_list(kEntryFields) + ")");
     }
     Waiver w;
     w.source = where(file_, entry);
@@ -62,7 +65,8 @@ class EntryParser {
     auto expires = required_scalar(entry, "expires");
     if (!expires) return tl::unexpected(expires.error());
     auto date = parse_date(*expires);
-    if (!date) return error(entry["expires"], "expires: expected a date YYYY-MM-DD, got '" + *expires + "'");
+    if (!date)
+      return error(entry["expires"], "expires: expected a date YYYY-MM-DD, got '" + *expires + "'");
     w.expires = *date;
     if (const YAML::Node resource = entry["resource"]) {
       auto pattern = parse_resource(resource);
@@ -92,11 +96,13 @@ class EntryParser {
 
   Result<ResourcePattern> parse_resource(const YAML::Node& node) const {
     if (!node.IsMap())
-      return error(node, "resource: expected a mapping of kind, namespace, name (leave resource out "
-                         "to waive the whole check)");
+      return error(node,
+                   "resource: expected a mapping of kind, namespace, name (leave resource out "
+                   "to waive the whole check)");
     if (node.size() == 0)
-      return error(node, "resource: give at least one of kind, namespace, name (leave resource out "
-                         "to waive the whole check)");
+      return error(node,
+                   "resource: give at least one of kind, namespace, name (leave resource out "
+                   "to waive the whole check)");
     ResourcePattern p;
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
@@ -134,7 +140,8 @@ std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
   };
   auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
   if (!y || !m || !d) return std::nullopt;
-  std::chrono::year_month_day date{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*m)),
+  std::chrono::year_month_day date{std::chrono::year(*y),
+                                   std::chrono::month(static_cast<unsigned>(*m)),
                                    std::chrono::day(static_cast<unsigned>(*d))};
   if (!date.ok()) return std::nullopt;
   return date;
@@ -152,7 +159,8 @@ Result<std::vector<Waiver>> parse_waivers(std::string_view yaml, const std::stri
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    return fail(ErrorKind::kParse, "not valid YAML: " + e.msg, name + ":" + std::to_string(e.mark.line + 1));
+    return fail(ErrorKind::kParse, "not valid YAML: " + e.msg,
+                name + ":" + std::to_string(e.mark.line + 1));
   }
   std::vector<Waiver> waivers;
   if (!root || root.IsNull()) return waivers;  // an empty file waives nothing

@@ -127,9 +127,12 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 const char* to_string(WaiverUse::State state) {
   switch (state) {
-    case WaiverUse::State::kApplied: return "applied";
-    case WaiverUse::State::kExpired: return "expired";
-    case WaiverUse::State::kStale: return "stale";
+    case WaiverUse::State::kApplied:
+      return "applied";
+    case WaiverUse::State::kExpired:
+      return "expired";
+    case WaiverUse::State::kStale:
+      return "stale";
   }
   return "stale";
 }
@@ -157,7 +160,8 @@ std::vector<WaiverUse> apply_waivers(std::vector<CheckOutcome>& results,
     const Waiver& w = use.waiver;
     if (use.state == WaiverUse::State::kExpired) {
       use.note = "expired on " + format_date(w.expires) + "; " +
-                 (use.matched ? "it would still match " + plural(use.matched, "result") + ": renew it or fix them"
+                 (use.matched ? "it would still match " + plural(use.matched, "result") +
+                                    ": renew it or fix them"
                               : "it matches nothing any more");
     } else if (use.matched > 0) {
       use.state = WaiverUse::State::kApplied;

@@ -53,7 +53,8 @@ std::string format_rfc3339_utc(std::chrono::system_clock::time_point t);
 
 /// Lower-case hex SHA-256 of bytes / of a file (streamed, for large reports).
 std::string sha256_hex(std::string_view data);
-[[nodiscard]] Result<FileDigest> hash_file(const std::filesystem::path& file, std::string relative_path);
+[[nodiscard]] Result<FileDigest> hash_file(const std::filesystem::path& file,
+                                           std::string relative_path);
 
 /// Every regular file under `dir` except manifest.json and manifest.json.sig, hashed, sorted by
 /// path. Anything that is not a regular file or a directory (symlinks, sockets) is an error: a
@@ -62,7 +63,8 @@ std::string sha256_hex(std::string_view data);
 
 /// Hashes the bundle and writes `dir`/manifest.json (sorted keys, stable layout). Returns the
 /// bytes written, which are what gets signed.
-[[nodiscard]] Result<std::string> write_manifest(const std::filesystem::path& dir, const ManifestInfo& info);
+[[nodiscard]] Result<std::string> write_manifest(const std::filesystem::path& dir,
+                                                 const ManifestInfo& info);
 
 /// The command line with credentials replaced by "[REDACTED]": values of token-, password-,
 /// secret- and credential-like flags (`--token X`, `--token=X`; flags naming a file, like
@@ -85,7 +87,8 @@ class EvidenceWriter {
   ~EvidenceWriter();
 
   /// Writes one file; returns the sanitised relative path it was stored under.
-  [[nodiscard]] Result<std::string> add_file(std::string_view relative_path, std::string_view content);
+  [[nodiscard]] Result<std::string> add_file(std::string_view relative_path,
+                                             std::string_view content);
   /// Writes manifest.pub.pem (when signing), manifest.json, then manifest.json.sig. Load the
   /// key before the scan starts (EvidenceKey::load_private) so a bad key fails early.
   [[nodiscard]] Result<void> finish(ManifestInfo info, const EvidenceKey* sign_key = nullptr);
@@ -111,7 +114,8 @@ struct VerifyReport {
     kUnsigned,    ///< never signed
     kNotChecked,  ///< no key to check it with, or no readable manifest
   };
-  std::vector<std::string> problems;  ///< one line each, sorted by path: "changed: report.json (...)"
+  std::vector<std::string>
+      problems;  ///< one line each, sorted by path: "changed: report.json (...)"
   std::vector<std::string> warnings;  ///< things that weaken the result without failing it
   size_t files = 0;                   ///< files listed in the manifest
   size_t changed = 0, added = 0, missing = 0;

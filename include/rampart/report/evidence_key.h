@@ -7,12 +7,12 @@
 //   ECDSA P-384    ECDSA with SHA-384, DER-encoded signature                  "ecdsa-p384-sha384"
 //   RSA >= 2048    RSASSA-PSS, SHA-256, MGF1-SHA-256, salt length 32          "rsa-pss-sha256"
 // Signatures are raw bytes (not base64), as `openssl dgst -sign` writes them.
+#include <openssl/types.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <openssl/types.h>
 
 #include "rampart/core/error.h"
 
@@ -26,7 +26,8 @@ class EvidenceKey {
   /// A PEM public key (SubjectPublicKeyInfo, "BEGIN PUBLIC KEY").
   [[nodiscard]] static Result<EvidenceKey> load_public(const std::filesystem::path& pem_file);
   /// Same from text; `name` is the error context.
-  [[nodiscard]] static Result<EvidenceKey> parse_public(std::string_view pem, const std::string& name);
+  [[nodiscard]] static Result<EvidenceKey> parse_public(std::string_view pem,
+                                                        const std::string& name);
 
   /// "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384" or "rsa-pss-sha256".
   [[nodiscard]] const std::string& algorithm() const { return algorithm_; }

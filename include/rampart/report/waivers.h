@@ -27,19 +27,20 @@ struct ResourcePattern {
 
 /// One entry of a waivers file.
 struct Waiver {
-  std::string check;                         ///< check id, exact ("5.2.2", "RMP-012")
-  std::optional<ResourcePattern> resource;   ///< absent: the whole check
+  std::string check;                        ///< check id, exact ("5.2.2", "RMP-012")
+  std::optional<ResourcePattern> resource;  ///< absent: the whole check
   std::string justification;
   std::string owner;
-  std::chrono::year_month_day expires;       ///< last day on which the waiver applies
-  std::string source;                        ///< "file:line" of the entry
+  std::chrono::year_month_day expires;  ///< last day on which the waiver applies
+  std::string source;                   ///< "file:line" of the entry
   bool operator==(const Waiver&) const = default;
 };
 
 /// Reads a waivers file (a YAML list of entries). Errors name the file and line of the entry.
 [[nodiscard]] Result<std::vector<Waiver>> load_waivers(const std::string& path);
 /// Same, from text; `name` is what error contexts and Waiver::source call the file.
-[[nodiscard]] Result<std::vector<Waiver>> parse_waivers(std::string_view yaml, const std::string& name);
+[[nodiscard]] Result<std::vector<Waiver>> parse_waivers(std::string_view yaml,
+                                                        const std::string& name);
 
 /// "YYYY-MM-DD" to a date; nullopt unless it is exactly that shape and a real calendar day.
 std::optional<std::chrono::year_month_day> parse_date(std::string_view text);

@@ -1,6 +1,8 @@
 #pragma once
 // Test helpers for the evidence bundle: temporary directories, keys made with the openssl CLI
 // (as an operator would make them), and small file utilities.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,8 +10,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-
-#include <unistd.h>
 
 namespace rampart::test {
 
@@ -35,7 +35,9 @@ class TempDir {
 };
 
 /// Runs a shell command with its output discarded; true when it exits 0.
-inline bool sh(const std::string& command) { return std::system(("(" + command + ") >/dev/null 2>&1").c_str()) == 0; }
+inline bool sh(const std::string& command) {
+  return std::system(("(" + command + ") >/dev/null 2>&1").c_str()) == 0;
+}
 
 inline void write_text(const std::filesystem::path& file, const std::string& text) {
   std::filesystem::create_directories(file.parent_path());
@@ -69,7 +71,8 @@ inline std::filesystem::path key_file(const std::string& name) {
   if (!std::filesystem::exists(key)) {
     const std::string pass = name == "encrypted" ? " -passin pass:correct-horse" : "";
     if (!sh("openssl genpkey " + kGen.at(name) + " -out " + key.string()) ||
-        !sh("openssl pkey -in " + key.string() + pass + " -pubout -out " + (dir / (name + ".pub.pem")).string()))
+        !sh("openssl pkey -in " + key.string() + pass + " -pubout -out " +
+            (dir / (name + ".pub.pem")).string()))
       throw std::runtime_error("openssl could not make key " + name);
   }
   return key;

@@ -1,7 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "evidence_support.h"
@@ -9,10 +8,10 @@
 
 using namespace rampart;
 using namespace rampart::report;
+using nlohmann::json;
 using rampart::test::read_text;
 using rampart::test::TempDir;
 using rampart::test::write_text;
-using nlohmann::json;
 
 namespace {
 
@@ -46,8 +45,8 @@ TEST_CASE("evidence: SHA-256 of known inputs", "[report]") {
 
 TEST_CASE("evidence: times are RFC 3339 UTC", "[report]") {
   CHECK(format_rfc3339_utc(std::chrono::system_clock::from_time_t(0)) == "1970-01-01T00:00:00Z");
-  CHECK(format_rfc3339_utc(std::chrono::system_clock::from_time_t(1748779200) + std::chrono::milliseconds(999)) ==
-        "2025-06-01T12:00:00Z");
+  CHECK(format_rfc3339_utc(std::chrono::system_clock::from_time_t(1748779200) +
+                           std::chrono::milliseconds(999)) == "2025-06-01T12:00:00Z");
 }
 
 TEST_CASE("evidence: bundle paths are sanitised and kept inside the bundle", "[report]") {
@@ -70,11 +69,13 @@ TEST_CASE("evidence: bundle paths are sanitised and kept inside the bundle", "[r
   CHECK(refused("a/./x") == "refusing evidence file path 'a/./x': '.' component");
   CHECK(refused("a//x") == "refusing evidence file path 'a//x': empty path component");
   CHECK(refused("a/") == "refusing evidence file path 'a/': empty path component");
-  CHECK(refused("manifest.json") == "refusing evidence file path 'manifest.json': reserved for the bundle's manifest");
+  CHECK(refused("manifest.json") ==
+        "refusing evidence file path 'manifest.json': reserved for the bundle's manifest");
   CHECK(refused("manifest.json.sig").find("reserved") != std::string::npos);
   CHECK(refused("manifest.pub.pem").find("reserved") != std::string::npos);
   CHECK(refused(std::string(201, 'a')).find("longer than 200") != std::string::npos);
-  CHECK(bundle_path("sub/manifest.json").value() == "sub/manifest.json");  // reserved only at the top
+  CHECK(bundle_path("sub/manifest.json").value() ==
+        "sub/manifest.json");  // reserved only at the top
 }
 
 TEST_CASE("evidence: the writer creates the bundle and its manifest", "[report]") {
@@ -99,11 +100,12 @@ TEST_CASE("evidence: the writer creates the bundle and its manifest", "[report]"
   CHECK(m["finished_at"] == "2025-06-01T12:01:15Z");
   CHECK(m["command_line"] == json{"rampart", "scan", "--token", "[REDACTED]"});
   CHECK(m["signature"].is_null());
-  CHECK(m["files"] == json::array({
-                          {{"path", "checks/5.2.2.txt"}, {"size", 5}, {"sha256", sha256_hex("FAIL\n")}},
-                          {{"path", "rampart.prom"}, {"size", 0}, {"sha256", sha256_hex("")}},
-                          {{"path", "report.json"}, {"size", 8}, {"sha256", sha256_hex("{\"a\":1}\n")}},
-                      }));
+  CHECK(m["files"] ==
+        json::array({
+            {{"path", "checks/5.2.2.txt"}, {"size", 5}, {"sha256", sha256_hex("FAIL\n")}},
+            {{"path", "rampart.prom"}, {"size", 0}, {"sha256", sha256_hex("")}},
+            {{"path", "report.json"}, {"size", 8}, {"sha256", sha256_hex("{\"a\":1}\n")}},
+        }));
   CHECK_FALSE(std::filesystem::exists(dir / "manifest.json.sig"));
   CHECK_FALSE(std::filesystem::exists(dir / "manifest.pub.pem"));
 
@@ -118,7 +120,8 @@ TEST_CASE("evidence: the writer creates the bundle and its manifest", "[report]"
   CHECK(read_text(tmp2 / "b/manifest.json") == text);
 }
 
-TEST_CASE("evidence: the writer refuses unsafe or repeated files and a used directory", "[report]") {
+TEST_CASE("evidence: the writer refuses unsafe or repeated files and a used directory",
+          "[report]") {
   TempDir tmp;
   write_text(tmp / "outside.txt", "keep");
   auto w = EvidenceWriter::create(tmp / "bundle");
@@ -145,7 +148,8 @@ TEST_CASE("evidence: the writer refuses unsafe or repeated files and a used dire
 
   auto used = EvidenceWriter::create(tmp / "bundle");
   REQUIRE_FALSE(used);
-  CHECK(used.error().message == "the evidence directory is not empty (give a new directory for each run)");
+  CHECK(used.error().message ==
+        "the evidence directory is not empty (give a new directory for each run)");
   auto file = EvidenceWriter::create(tmp / "outside.txt");
   REQUIRE_FALSE(file);
   CHECK(file.error().message == "the evidence directory exists and is not a directory");
@@ -171,5 +175,6 @@ TEST_CASE("evidence: write_manifest refuses a bundle holding a symlink", "[repor
   std::filesystem::create_symlink("/etc/hostname", tmp / "b/link");
   auto m = write_manifest(tmp / "b", info());
   REQUIRE_FALSE(m);
-  CHECK(m.error().describe() == (tmp / "b/link").string() + ": a bundle holds only regular files, found a symlink");
+  CHECK(m.error().describe() ==
+        (tmp / "b/link").string() + ": a bundle holds only regular files, found a symlink");
 }

@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
+#include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "evidence_support.h"
@@ -18,8 +19,12 @@ using Signature = VerifyReport::Signature;
 
 namespace {
 
-EvidenceKey private_key(const std::string& name) { return EvidenceKey::load_private(key_file(name)).value(); }
-EvidenceKey public_key(const std::string& name) { return EvidenceKey::load_public(public_key_file(name)).value(); }
+EvidenceKey private_key(const std::string& name) {
+  return EvidenceKey::load_private(key_file(name)).value();
+}
+EvidenceKey public_key(const std::string& name) {
+  return EvidenceKey::load_public(public_key_file(name)).value();
+}
 
 // A small bundle signed with `key` (unsigned when empty).
 std::filesystem::path make_bundle(const TempDir& tmp, const std::string& key) {
@@ -61,25 +66,30 @@ TEST_CASE("evidence: unusable keys are refused with one line", "[report]") {
     REQUIRE_FALSE(k);
     return k.error().message;
   };
-  CHECK(message(EvidenceKey::load_private(key_file("rsa1024"))) == "RSA key of 1024 bits is too small (2048 at least)");
+  CHECK(message(EvidenceKey::load_private(key_file("rsa1024"))) ==
+        "RSA key of 1024 bits is too small (2048 at least)");
   CHECK(message(EvidenceKey::load_private(key_file("ed448"))) ==
         "unsupported key type ED448 (use Ed25519, ECDSA P-256/P-384 or RSA)");
-  CHECK(message(EvidenceKey::load_private(key_file("p521"))) == "unsupported EC curve secp521r1 (use P-256 or P-384)");
+  CHECK(message(EvidenceKey::load_private(key_file("p521"))) ==
+        "unsupported EC curve secp521r1 (use P-256 or P-384)");
   CHECK(message(EvidenceKey::load_private(key_file("encrypted"))) ==
         "encrypted private keys are not supported (rampart never prompts)");
   CHECK(message(EvidenceKey::load_private(public_key_file("ed25519"))) == "not a PEM private key");
-  CHECK(message(EvidenceKey::load_public(key_file("ed25519"))) == "not a PEM public key (expected BEGIN PUBLIC KEY)");
-  CHECK(EvidenceKey::load_public("/nonexistent.pem").error().describe() == "/nonexistent.pem: cannot read the key file");
+  CHECK(message(EvidenceKey::load_public(key_file("ed25519"))) ==
+        "not a PEM public key (expected BEGIN PUBLIC KEY)");
+  CHECK(EvidenceKey::load_public("/nonexistent.pem").error().describe() ==
+        "/nonexistent.pem: cannot read the key file");
 }
 
 TEST_CASE("evidence: fingerprints match what the openssl CLI prints", "[report]") {
   TempDir tmp;
-  REQUIRE(sh("openssl pkey -pubin -in " + public_key_file("p256").string() + " -outform DER | sha256sum | cut -c1-64 > " +
-             (tmp / "fp").string()));
+  REQUIRE(sh("openssl pkey -pubin -in " + public_key_file("p256").string() +
+             " -outform DER | sha256sum | cut -c1-64 > " + (tmp / "fp").string()));
   CHECK(read_text(tmp / "fp") == public_key("p256").fingerprint() + "\n");
 }
 
-TEST_CASE("evidence: a signed bundle verifies with the trusted key, for every algorithm", "[report]") {
+TEST_CASE("evidence: a signed bundle verifies with the trusted key, for every algorithm",
+          "[report]") {
   for (const std::string alg : {"ed25519", "p256", "p384", "rsa"}) {
     INFO(alg);
     TempDir tmp;
@@ -91,7 +101,8 @@ TEST_CASE("evidence: a signed bundle verifies with the trusted key, for every al
     CHECK(r.signature == Signature::kValid);
     CHECK(r.trusted_key);
     CHECK(r.files == 4);  // three reports and manifest.pub.pem
-    CHECK(r.summary() == "OK: 4 files match manifest.json; signature valid (" + public_key(alg).algorithm() +
+    CHECK(r.summary() == "OK: 4 files match manifest.json; signature valid (" +
+                             public_key(alg).algorithm() +
                              ", key sha256:" + public_key(alg).fingerprint() + ")");
     const auto m = nlohmann::json::parse(read_text(dir / "manifest.json"));
     CHECK(m["signature"]["algorithm"] == public_key(alg).algorithm());
@@ -100,13 +111,18 @@ TEST_CASE("evidence: a signed bundle verifies with the trusted key, for every al
   }
 }
 
-TEST_CASE("evidence: the openssl CLI verifies rampart's signatures (docs/evidence.md)", "[report]") {
+TEST_CASE("evidence: the openssl CLI verifies rampart's signatures (docs/evidence.md)",
+          "[report]") {
   const std::map<std::string, std::string> kCommands = {
-      {"ed25519", "openssl pkeyutl -verify -pubin -inkey PUB -rawin -in manifest.json -sigfile manifest.json.sig"},
+      {"ed25519",
+       "openssl pkeyutl -verify -pubin -inkey PUB -rawin -in manifest.json -sigfile "
+       "manifest.json.sig"},
       {"p256", "openssl dgst -sha256 -verify PUB -signature manifest.json.sig manifest.json"},
       {"p384", "openssl dgst -sha384 -verify PUB -signature manifest.json.sig manifest.json"},
-      {"rsa", "openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -verify PUB -signature "
-              "manifest.json.sig manifest.json"},
+      {"rsa",
+       "openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -verify PUB "
+       "-signature "
+       "manifest.json.sig manifest.json"},
   };
   for (const auto& [alg, command] : kCommands) {
     INFO(alg);
@@ -164,7 +180,9 @@ TEST_CASE("evidence: verify catches an edited manifest through the signature", "
     write_text(dir / "manifest.json", m.dump(2) + "\n");
     const VerifyReport r = verify(dir, alg);
     REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0].rfind("bad signature: manifest.json.sig does not verify manifest.json with key sha256:", 0) == 0);
+    CHECK(r.problems[0].rfind(
+              "bad signature: manifest.json.sig does not verify manifest.json with key sha256:",
+              0) == 0);
     CHECK(r.signature == Signature::kInvalid);
     CHECK(r.summary() == "FAILED: 1 problem: 0 changed, 0 added, 0 missing; signature INVALID");
   }
@@ -194,16 +212,20 @@ TEST_CASE("evidence: a wrong public key fails", "[report]") {
   for (const std::string wrong : {"p256", "rsa"}) {
     const VerifyReport r = verify(dir, wrong);
     REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0] == "bad signature: manifest.json.sig does not verify manifest.json with key sha256:" +
-                               public_key(wrong).fingerprint() + " (" + public_key(wrong).algorithm() +
-                               "): the manifest or the signature was changed, or another key signed it (the manifest "
-                               "names key sha256:" + public_key("ed25519").fingerprint() + ")");
+    CHECK(
+        r.problems[0] ==
+        "bad signature: manifest.json.sig does not verify manifest.json with key sha256:" +
+            public_key(wrong).fingerprint() + " (" + public_key(wrong).algorithm() +
+            "): the manifest or the signature was changed, or another key signed it (the manifest "
+            "names key sha256:" +
+            public_key("ed25519").fingerprint() + ")");
     CHECK_FALSE(r.ok());
   }
   // Another key of the same algorithm fails the same way.
   TempDir other;
-  REQUIRE(sh("openssl genpkey -algorithm ed25519 -out " + (other / "k.pem").string() + " && openssl pkey -in " +
-             (other / "k.pem").string() + " -pubout -out " + (other / "k.pub").string()));
+  REQUIRE(sh("openssl genpkey -algorithm ed25519 -out " + (other / "k.pem").string() +
+             " && openssl pkey -in " + (other / "k.pem").string() + " -pubout -out " +
+             (other / "k.pub").string()));
   auto stranger = EvidenceKey::load_public(other / "k.pub").value();
   CHECK(verify_bundle(dir, &stranger).value().signature == Signature::kInvalid);
 }
@@ -216,14 +238,17 @@ TEST_CASE("evidence: without --pubkey the bundle's own key is used, with a warni
   CHECK_FALSE(r.trusted_key);
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].find("proves nothing about who made the bundle") != std::string::npos);
-  CHECK(r.summary().rfind("OK (not authenticated): 4 files match manifest.json; signature valid only for the bundle's "
+  CHECK(r.summary().rfind("OK (not authenticated): 4 files match manifest.json; signature valid "
+                          "only for the bundle's "
                           "own manifest.pub.pem",
                           0) == 0);
   // Re-signed by someone else with their own key, the bundle still "verifies" on its own key.
   std::filesystem::remove(dir / "manifest.pub.pem");
-  CHECK(verify(dir, "").problems ==
-        Lines{"unchecked: manifest.json.sig (no --pubkey given and the bundle has no manifest.pub.pem)",
-              "missing: manifest.pub.pem"});
+  CHECK(
+      verify(dir, "").problems ==
+      Lines{
+          "unchecked: manifest.json.sig (no --pubkey given and the bundle has no manifest.pub.pem)",
+          "missing: manifest.pub.pem"});
 }
 
 TEST_CASE("evidence: unsigned bundles verify their hashes and say they are unsigned", "[report]") {
@@ -234,9 +259,11 @@ TEST_CASE("evidence: unsigned bundles verify their hashes and say they are unsig
   CHECK(r.signature == Signature::kUnsigned);
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].rfind("the bundle is not signed", 0) == 0);
-  CHECK(r.summary() == "OK (not authenticated): 3 files match manifest.json; the bundle is not signed");
+  CHECK(r.summary() ==
+        "OK (not authenticated): 3 files match manifest.json; the bundle is not signed");
   const VerifyReport with_key = verify(dir, "ed25519");
-  CHECK(with_key.problems == Lines{"missing: manifest.json.sig (the bundle is not signed, but --pubkey was given)"});
+  CHECK(with_key.problems ==
+        Lines{"missing: manifest.json.sig (the bundle is not signed, but --pubkey was given)"});
 }
 
 TEST_CASE("evidence: verify reports a broken or missing manifest and unsafe entries", "[report]") {
@@ -249,17 +276,21 @@ TEST_CASE("evidence: verify reports a broken or missing manifest and unsafe entr
   write_text(dir / "manifest.json", m.dump());
   CHECK(verify(dir, "").problems ==
         Lines{"invalid: manifest.json files[3]: unsafe path '../../etc/passwd'",
-              "invalid: manifest.json files[4]: sha256 of 'report.json' is not 64 lower-case hex digits",
+              "invalid: manifest.json files[4]: sha256 of 'report.json' is not 64 lower-case hex "
+              "digits",
               "invalid: manifest.json files[5]: expected path, size and sha256"});
 
   write_text(dir / "manifest.json", "{not json");
   CHECK(verify(dir, "").problems == Lines{"invalid: manifest.json is not valid JSON"});
   write_text(dir / "manifest.json", "{\"format\": \"other/v9\"}");
-  CHECK(verify(dir, "").problems == Lines{"invalid: manifest.json is not a rampart-evidence/v1 manifest"});
+  CHECK(verify(dir, "").problems ==
+        Lines{"invalid: manifest.json is not a rampart-evidence/v1 manifest"});
   std::filesystem::remove(dir / "manifest.json");
   const VerifyReport gone = verify(dir, "");
-  CHECK(gone.problems ==
-        Lines{"missing: manifest.json (this is not an evidence bundle, or its manifest was removed)"});
+  CHECK(
+      gone.problems ==
+      Lines{
+          "missing: manifest.json (this is not an evidence bundle, or its manifest was removed)"});
   CHECK_FALSE(verify_bundle(tmp / "nope", nullptr));
 }
 
@@ -269,6 +300,24 @@ TEST_CASE("evidence: verify reports a symlink put in place of a file", "[report]
   std::filesystem::remove(dir / "report.json");
   std::filesystem::create_symlink("/etc/hostname", dir / "report.json");
   const VerifyReport r = verify(dir, "ed25519");
-  CHECK(r.problems == Lines{"unexpected: report.json (symlink; a bundle holds only regular files)"});
+  CHECK(r.problems ==
+        Lines{"unexpected: report.json (symlink; a bundle holds only regular files)"});
   CHECK(r.changed == 1);
+}
+
+TEST_CASE("evidence: verify never blocks on a fifo or follows a symlink in place of its own files",
+          "[report]") {
+  TempDir tmp;
+  const auto dir = make_bundle(tmp, "ed25519");
+  std::filesystem::remove(dir / "manifest.pub.pem");
+  REQUIRE(::mkfifo((dir / "manifest.pub.pem").c_str(), 0600) == 0);
+  std::filesystem::remove(dir / "manifest.json.sig");
+  std::filesystem::create_symlink(dir / "report.json", dir / "manifest.json.sig");
+  CHECK(verify(dir, "").problems ==
+        Lines{"unreadable: manifest.json.sig (cannot read: a symlink)",
+              "unexpected: manifest.pub.pem (fifo; a bundle holds only regular files)"});
+  std::filesystem::remove(dir / "manifest.json");
+  REQUIRE(::mkfifo((dir / "manifest.json").c_str(), 0600) == 0);
+  CHECK(verify(dir, "ed25519").problems ==
+        Lines{"unreadable: manifest.json (cannot read: not a regular file)"});
 }

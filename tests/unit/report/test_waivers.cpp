@@ -21,8 +21,10 @@ Finding finding(Status s, std::string kind, std::string ns, std::string name) {
   return f;
 }
 
-Waiver waiver(std::string check, std::optional<ResourcePattern> resource, const char* expires = "2030-01-31") {
-  return Waiver{std::move(check), std::move(resource), "accepted risk", "team-a", date(expires), "w.yaml:1"};
+Waiver waiver(std::string check, std::optional<ResourcePattern> resource,
+              const char* expires = "2030-01-31") {
+  return Waiver{std::move(check), std::move(resource), "accepted risk",
+                "team-a",         date(expires),       "w.yaml:1"};
 }
 
 // 5.2.2: two privileged pods failing. 1.2.1: a flag-level FAIL without findings. 5.1.1: PASS.
@@ -97,18 +99,23 @@ TEST_CASE("waivers: bad entries give file:line errors", "[report]") {
         "w.yaml:4: waiver 1: expires: expected a date YYYY-MM-DD, got '31/12/2025'");
   CHECK(error_of("- check: 1\n  justification: \"  \"\n  owner: a\n  expires: 2025-01-01\n") ==
         "w.yaml:2: waiver 1: justification: must not be empty");
-  CHECK(error_of("- check: 1\n  justification: j\n  owner: a\n  expiry: 2025-01-01\n") ==
-        "w.yaml:4: waiver 1: unknown field 'expiry' (expected check, resource, justification, owner, "
-        "expires)");
+  CHECK(
+      error_of("- check: 1\n  justification: j\n  owner: a\n  expiry: 2025-01-01\n") ==
+      "w.yaml:4: waiver 1: unknown field 'expiry' (expected check, resource, justification, owner, "
+      "expires)");
   CHECK(error_of("- check: 1\n  justification: j\n  owner: a\n  expires: 2025-01-01\n"
                  "  resource: {kind: Pod, nmespace: x}\n") ==
         "w.yaml:5: waiver 1: resource: unknown field 'nmespace' (expected kind, namespace, name)");
-  CHECK(error_of("- check: 1\n  justification: j\n  owner: a\n  expires: 2025-01-01\n  resource: {}\n") ==
-        "w.yaml:5: waiver 1: resource: give at least one of kind, namespace, name (leave resource out "
-        "to waive the whole check)");
+  CHECK(
+      error_of(
+          "- check: 1\n  justification: j\n  owner: a\n  expires: 2025-01-01\n  resource: {}\n") ==
+      "w.yaml:5: waiver 1: resource: give at least one of kind, namespace, name (leave resource "
+      "out "
+      "to waive the whole check)");
   CHECK(error_of("- check: [1, 2]\n  justification: j\n  owner: a\n  expires: 2025-01-01\n") ==
         "w.yaml:1: waiver 1: check: expected a single value");
-  CHECK(error_of("check: 1\n") == "w.yaml:1: expected a list of waivers (entries starting with '- check:')");
+  CHECK(error_of("check: 1\n") ==
+        "w.yaml:1: expected a list of waivers (entries starting with '- check:')");
   CHECK(error_of("- just a string\n") ==
         "w.yaml:1: waiver 1: expected a mapping with check, justification, owner, expires");
   CHECK(error_of("- check: [1\n").rfind("w.yaml:", 0) == 0);
@@ -147,7 +154,8 @@ TEST_CASE("waivers: glob matching", "[report]") {
 
 TEST_CASE("waivers: a matching finding is waived and keeps its waiver", "[report]") {
   auto results = sample();
-  auto uses = apply_waivers(results, {waiver("5.2.2", ResourcePattern{"pod", "kube-system", "kube-proxy-*"})}, kToday);
+  auto uses = apply_waivers(
+      results, {waiver("5.2.2", ResourcePattern{"pod", "kube-system", "kube-proxy-*"})}, kToday);
   const auto& findings = results[0].outcome.findings;
   CHECK(findings[0].status == Status::kWaived);
   REQUIRE(findings[0].waiver);
@@ -178,7 +186,8 @@ TEST_CASE("waivers: a check whose failing findings are all waived becomes WAIVED
 
 TEST_CASE("waivers: a whole-check waiver covers findings and check-level results", "[report]") {
   auto results = sample();
-  auto uses = apply_waivers(results, {waiver("5.2.2", std::nullopt), waiver("1.2.1", std::nullopt)}, kToday);
+  auto uses = apply_waivers(results, {waiver("5.2.2", std::nullopt), waiver("1.2.1", std::nullopt)},
+                            kToday);
   CHECK(results[0].outcome.status == Status::kWaived);
   REQUIRE(results[0].outcome.waiver);
   CHECK(results[0].outcome.waiver->waived_status == Status::kFail);
@@ -203,10 +212,13 @@ TEST_CASE("waivers: only FAIL and WARN are waived, never ERROR, SKIP or MANUAL",
   results.push_back({"4.2.1", Outcome{Status::kError, "nodes/proxy forbidden", {}, {}, {}, {}}});
   results.push_back({"1.1.1", Outcome{Status::kManual, "file on the node", {}, {}, {}, {}}});
   Outcome partial{Status::kError, "one node unreadable", {}, {}, {}, {}};
-  partial.findings = {finding(Status::kFail, "Node", "", "n1"), finding(Status::kError, "Node", "", "n2")};
+  partial.findings = {finding(Status::kFail, "Node", "", "n1"),
+                      finding(Status::kError, "Node", "", "n2")};
   results.push_back({"4.2.2", partial});
   auto uses = apply_waivers(
-      results, {waiver("4.2.1", std::nullopt), waiver("1.1.1", std::nullopt), waiver("4.2.2", std::nullopt)}, kToday);
+      results,
+      {waiver("4.2.1", std::nullopt), waiver("1.1.1", std::nullopt), waiver("4.2.2", std::nullopt)},
+      kToday);
   CHECK(results[0].outcome.status == Status::kError);
   CHECK(results[1].outcome.status == Status::kManual);
   CHECK(uses[0].state == WaiverUse::State::kStale);
@@ -218,10 +230,12 @@ TEST_CASE("waivers: only FAIL and WARN are waived, never ERROR, SKIP or MANUAL",
   CHECK(uses[2].state == WaiverUse::State::kApplied);
 }
 
-TEST_CASE("waivers: waived FAIL findings leave a WARN check when WARN findings remain", "[report]") {
+TEST_CASE("waivers: waived FAIL findings leave a WARN check when WARN findings remain",
+          "[report]") {
   std::vector<CheckOutcome> results;
   Outcome mixed{Status::kFail, "mixed", {}, {}, {}, {}};
-  mixed.findings = {finding(Status::kFail, "Pod", "a", "p1"), finding(Status::kWarn, "Pod", "b", "p2")};
+  mixed.findings = {finding(Status::kFail, "Pod", "a", "p1"),
+                    finding(Status::kWarn, "Pod", "b", "p2")};
   results.push_back({"5.2.5", mixed});
   apply_waivers(results, {waiver("5.2.5", ResourcePattern{"Pod", "a", "*"})}, kToday);
   CHECK(results[0].outcome.status == Status::kWarn);
@@ -231,26 +245,30 @@ TEST_CASE("waivers: waived FAIL findings leave a WARN check when WARN findings r
 
 TEST_CASE("waivers: an expired waiver no longer applies and is reported", "[report]") {
   auto results = sample();
-  auto uses = apply_waivers(results,
-                            {waiver("5.2.2", std::nullopt, "2025-06-14"), waiver("1.2.1", std::nullopt, "2025-01-01"),
-                             waiver("5.1.1", std::nullopt, "2025-06-15")},
-                            kToday);
+  auto uses = apply_waivers(
+      results,
+      {waiver("5.2.2", std::nullopt, "2025-06-14"), waiver("1.2.1", std::nullopt, "2025-01-01"),
+       waiver("5.1.1", std::nullopt, "2025-06-15")},
+      kToday);
   CHECK(results[0].outcome.status == Status::kFail);
   CHECK(results[0].outcome.findings[0].status == Status::kFail);
   CHECK(results[1].outcome.status == Status::kFail);
   REQUIRE(uses.size() == 3);
   CHECK(uses[0].state == WaiverUse::State::kExpired);
-  CHECK(uses[0].note == "expired on 2025-06-14; it would still match 2 results: renew it or fix them");
+  CHECK(uses[0].note ==
+        "expired on 2025-06-14; it would still match 2 results: renew it or fix them");
   CHECK(uses[1].state == WaiverUse::State::kExpired);
-  CHECK(uses[1].note == "expired on 2025-01-01; it would still match 1 result: renew it or fix them");
+  CHECK(uses[1].note ==
+        "expired on 2025-01-01; it would still match 1 result: renew it or fix them");
   // The expiry day itself is still covered: 5.1.1 passes, so that waiver is stale, not expired.
   CHECK(uses[2].state == WaiverUse::State::kStale);
 }
 
 TEST_CASE("waivers: an expired waiver gives way to a later one in force", "[report]") {
   auto results = sample();
-  auto uses = apply_waivers(results, {waiver("1.2.1", std::nullopt, "2025-01-01"), waiver("1.2.1", std::nullopt)},
-                            kToday);
+  auto uses = apply_waivers(
+      results, {waiver("1.2.1", std::nullopt, "2025-01-01"), waiver("1.2.1", std::nullopt)},
+      kToday);
   CHECK(results[1].outcome.status == Status::kWaived);
   CHECK(results[1].outcome.waiver->expires == "2030-01-31");
   CHECK(uses[0].state == WaiverUse::State::kExpired);
@@ -259,10 +277,11 @@ TEST_CASE("waivers: an expired waiver gives way to a later one in force", "[repo
 
 TEST_CASE("waivers: a waiver that matches nothing is stale, with the reason", "[report]") {
   auto results = sample();
-  auto uses = apply_waivers(results,
-                            {waiver("9.9.9", std::nullopt), waiver("5.2.2", ResourcePattern{"Pod", "apps", "db-*"}),
-                             waiver("5.1.1", std::nullopt)},
-                            kToday);
+  auto uses = apply_waivers(
+      results,
+      {waiver("9.9.9", std::nullopt), waiver("5.2.2", ResourcePattern{"Pod", "apps", "db-*"}),
+       waiver("5.1.1", std::nullopt)},
+      kToday);
   CHECK(results == sample());  // nothing changed
   REQUIRE(uses.size() == 3);
   for (const auto& u : uses) CHECK(u.state == WaiverUse::State::kStale);
@@ -276,7 +295,8 @@ TEST_CASE("waivers: the first matching waiver in file order is attached", "[repo
   auto results = sample();
   Waiver broad = waiver("5.2.2", std::nullopt);
   broad.source = "w.yaml:9";
-  auto uses = apply_waivers(results, {waiver("5.2.2", ResourcePattern{"Pod", "apps", "*"}), broad}, kToday);
+  auto uses =
+      apply_waivers(results, {waiver("5.2.2", ResourcePattern{"Pod", "apps", "*"}), broad}, kToday);
   CHECK(results[0].outcome.findings[1].waiver->source == "w.yaml:1");
   CHECK(results[0].outcome.findings[0].waiver->source == "w.yaml:9");
   CHECK(uses[0].matched == 1);
