@@ -141,6 +141,7 @@ contexts:
 - {name: insecure, context: {cluster: insecure, user: token}}
 - {name: plain-http, context: {cluster: plain-http, user: token}}
 - {name: anonymous, context: {cluster: main, user: anonymous}}
+- {name: odd-namespace, context: {cluster: main, user: token, namespace: Not_A_Label}}
 EOF
 
 # Validation errors that need embedded data.

@@ -45,7 +45,7 @@ TEST_CASE("kubeconfig: fields are read, paths resolved against the file's folder
   // v1beta1 plugins default to IfAvailable, as kubectl's defaulting does.
   CHECK(kc->users.at("exec-v1beta1-cert").exec->interactive_mode == "IfAvailable");
   CHECK(kc->contexts.at("ec-data").namespace_ == "team-a");
-  CHECK(kc->contexts.size() == 14);
+  CHECK(kc->contexts.size() == 15);
 }
 
 TEST_CASE("kubeconfig: a command without a slash stays a PATH lookup", "[config]") {
