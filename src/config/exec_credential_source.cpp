@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t kStderrExcerptChars = 300;
 
 void write_to_stderr(std::string_view line) {
-  std::string text = log::scrub(line);
+  std::string text(line);
   text += '\n';
   ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
   (void)ignored;
@@ -37,14 +37,16 @@ Result<Credential> ExecCredentialSource::get(bool refresh) {
   if (cached_) {
     // client-go: valid until expirationTimestamp, forever without one.
     bool expired = cached_->expires && now > *cached_->expires;
-    // Several requests failing with 401 at once ask for a refresh each; run the plugin once.
-    bool refreshed_recently = now - fetched_at_ < kMinRefreshInterval;
-    if (!expired && (!refresh || refreshed_recently)) return *cached_;
+    // Requests failing together with 401 each ask for a refresh: the first one runs the
+    // plugin, the others get what it returned.
+    bool just_refreshed = refreshed_ && now - fetched_at_ < kMinRefreshInterval;
+    if (!expired && (!refresh || just_refreshed)) return *cached_;
   }
   auto cred = run();
   if (!cred) return cred;
   cached_ = *cred;
   fetched_at_ = now;
+  refreshed_ = refresh;
   return cred;
 }
 
@@ -61,7 +63,9 @@ Result<Credential> ExecCredentialSource::run() {
   spec.timeout = plugin_.timeout;
   spec.max_stdout = kMaxOutputBytes;
   // kubectl hands the plugin's stderr straight to the terminal; we pass it on, scrubbed.
-  spec.on_stderr_line = plugin_.on_stderr_line ? plugin_.on_stderr_line : write_to_stderr;
+  std::function<void(std::string_view)> sink = plugin_.on_stderr_line;
+  if (!sink) sink = write_to_stderr;
+  spec.on_stderr_line = [&sink](std::string_view line) { sink(log::scrub(line)); };
   ++runs_;
   spdlog::debug("running {}", who);
   auto result = run_process(spec);

@@ -77,7 +77,8 @@ struct ExecPlugin {
 
 /// Runs a client-go credential plugin and caches what it returns until its
 /// expirationTimestamp (forever when it gives none, as client-go does). A 401 refresh runs it
-/// again, at most once per kMinRefreshInterval so that concurrent 401s run it once.
+/// again; further refreshes within kMinRefreshInterval of that run reuse its result, so that
+/// requests failing together run it once.
 class ExecCredentialSource final : public CredentialSource {
  public:
   static constexpr std::chrono::seconds kMinRefreshInterval{5};
@@ -99,6 +100,7 @@ class ExecCredentialSource final : public CredentialSource {
   mutable std::mutex mutex_;
   std::optional<Credential> cached_;
   std::chrono::system_clock::time_point fetched_at_{};
+  bool refreshed_ = false;  ///< the cached credential came from a refresh run
   int runs_ = 0;
 };
 
