@@ -6,7 +6,6 @@ JSON array of objects. Every object must be of a kind the simulator serves. Miss
 creationTimestamp and resourceVersion are filled in deterministically.
 """
 import base64
-import copy
 import glob
 import json
 import os
@@ -140,8 +139,7 @@ class Cluster:
 
     def _add(self, path, obj, namespaces):
         res = self._resource_of(path, obj)
-        obj = copy.deepcopy(obj)
-        md = obj["metadata"]
+        md = obj["metadata"]  # objects come straight from json.load: no copy needed
         if res.namespaced:
             ns = md.get("namespace")
             if not ns:
