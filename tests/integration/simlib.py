@@ -234,10 +234,11 @@ def run_rampart(*args, env=None, timeout=300, input=None, check=False):
                           stdin=None if input is not None else subprocess.DEVNULL)
 
 
-def kubectl(sim, identity, *args, timeout=60, check=True):
+def kubectl(sim, identity, *args, timeout=60, check=True, cache_dir=None):
     """Runs the real kubectl against the simulator with an identity's kubeconfig and a private
-    discovery cache. Returns the CompletedProcess (text mode)."""
-    cache = os.path.join(sim.state_dir, "kubectl-cache")
+    discovery cache (shared by the calls on one simulator unless cache_dir is given). Returns
+    the CompletedProcess (text mode)."""
+    cache = cache_dir or os.path.join(sim.state_dir, "kubectl-cache")
     cmd = ["kubectl", "--kubeconfig", sim.kubeconfig(identity), "--cache-dir", cache,
            "--request-timeout=30s", *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

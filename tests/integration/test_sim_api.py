@@ -64,6 +64,25 @@ class SimTestCase(unittest.TestCase):
 class ListsAndNegotiation(SimTestCase):
     sim_options = {"no_kubelets": True}
 
+    def test_discovery_legacy_and_aggregated(self):
+        status, body = self.get_json("/api")
+        self.assertEqual((status, body["kind"], body["versions"]), (200, "APIVersions", ["v1"]))
+        _, body = self.get_json("/apis/apps/v1")
+        ds = next(r for r in body["resources"] if r["name"] == "daemonsets")
+        self.assertEqual((ds["kind"], ds["namespaced"], ds["shortNames"]), ("DaemonSet", True, ["ds"]))
+        agg = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+        status, hdrs, raw = self.get("/api", accept=agg)
+        body = json.loads(raw)
+        self.assertEqual((body["kind"], hdrs["Content-Type"]),
+                         ("APIGroupDiscoveryList", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"))
+        core = body["items"][0]
+        self.assertEqual(core["metadata"]["name"], "")
+        nodes = next(r for r in core["versions"][0]["resources"] if r["resource"] == "nodes")
+        self.assertIn({"subresource": "proxy", "responseKind": {"group": "", "version": "v1", "kind": "NodeProxyOptions"},
+                       "verbs": ["create", "delete", "get", "patch", "update"]}, nodes["subresources"])
+        _, body = self.get_json("/apis", accept=agg)
+        self.assertIn("rbac.authorization.k8s.io", [i["metadata"]["name"] for i in body["items"]])
+
     def test_full_list_items_carry_no_kind_but_a_get_does(self):
         status, body = self.get_json("/api/v1/namespaces/shop/pods")
         self.assertEqual((status, body["kind"], body["apiVersion"]), (200, "PodList", "v1"))
@@ -315,16 +334,16 @@ class Kubelets(SimTestCase):
         self.assertEqual((status, pods["kind"]), (200, "PodList"))
         self.assertIn("kube-apiserver-cp-1", [p["metadata"]["name"] for p in pods["items"]])
         self.assertTrue(all(p["spec"]["nodeName"] == "cp-1" for p in pods["items"]))
-        self.assertEqual(self.kubelet("worker-1", "/pods")[:2], (401, b"Unauthorized\n"))
+        self.assertEqual(self.kubelet("worker-1", "/pods")[:2], (401, b"Unauthorized"))
         self.assertEqual(self.kubelet("worker-1", "/healthz")[0], 401)
 
     def test_credentialed_calls_to_the_webhook_kubelet(self):
         tok = lambda i: {"Authorization": "Bearer " + self.sim.token(i)}
         self.assertEqual(self.kubelet("worker-1", "/pods", tok("token"))[0], 200)
         status, body, _ = self.kubelet("worker-1", "/pods", tok("limited"))
-        self.assertEqual((status, body), (403, b"Forbidden (user=limited, verb=get, resource=nodes, subresource=proxy)\n"))
+        self.assertEqual((status, body), (403, b"Forbidden (user=limited, verb=get, resource=nodes, subresource=proxy)"))
         status, body, _ = self.kubelet("worker-1", "/metrics", tok("limited"))
-        self.assertEqual(body, b"Forbidden (user=limited, verb=get, resource=nodes, subresource=metrics)\n")
+        self.assertEqual(body, b"Forbidden (user=limited, verb=get, resource=nodes, subresource=metrics)")
         admin = self.sim.ready["client_certs"]["admin"]
         self.assertEqual(self.kubelet("worker-1", "/configz", cert=(admin["cert"], admin["key"]))[0], 200)
 
@@ -392,7 +411,7 @@ class StandaloneAndErrors(unittest.TestCase):
                 conn.request("GET", "/pods")
                 r = conn.getresponse()
                 self.assertEqual((r.status, r.read()),
-                                 (403, b"Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)\n"))
+                                 (403, b"Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)"))
                 conn.close()
                 self.assertEqual(info["cert"], "self-signed")
                 self.assertIsInstance(info["readonly_port"], int)

@@ -6,6 +6,8 @@ Unauthorized answers, chunked lists, node proxy configz and the secret-violation
 import contextlib
 import json
 import os
+import re
+import tempfile
 import unittest
 
 from simlib import have_kubectl, kubectl, start_sim
@@ -28,16 +30,25 @@ class KubectlThroughSimulator(unittest.TestCase):
         return kubectl(self.sim, identity, *args, check=check)
 
     def test_get_pods_all_namespaces_with_cert_token_and_exec_identities(self):
+        before = len(self.sim.requests())
         for identity in ("admin", "token", "exec"):
             with self.subTest(identity=identity):
                 out = self.kubectl(identity, "get", "pods", "-A").stdout
                 self.assertRegex(out, r"(?m)^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$")
                 self.assertRegex(out, r"(?m)^kube-system\s+kube-apiserver-cp-1\s+1/1\s+Running\s+0\s+\S+$")
                 self.assertRegex(out, r"(?m)^legacy\s+legacy-app-\S+\s+1/1\s+Running")
-        served = {(r["identity"], r["status"]) for r in self.sim.requests() if r["path"] == "/api/v1/pods"}
+        served = {(r["identity"], r["status"]) for r in self.sim.requests()[before:] if r["path"] == "/api/v1/pods"}
         self.assertEqual(served, {("admin", 200), ("token", 200), ("exec", 200)})
         with open(os.path.join(self.sim.state_dir, "exec-calls.log")) as f:
             self.assertGreaterEqual(len(f.readlines()), 1, "kubectl never ran the exec plugin")
+
+    def test_kubectl_uses_aggregated_discovery(self):
+        with tempfile.TemporaryDirectory() as cache:
+            before = len(self.sim.requests())
+            kubectl(self.sim, "token", "get", "daemonsets", "-A", cache_dir=cache)
+        discovery = [r["path"] for r in self.sim.requests()[before:]
+                     if re.match(r"^/api(/[^/]+)?$|^/apis(/[^/]+){0,2}$", r["path"])]
+        self.assertEqual(discovery, ["/api", "/apis"])
 
     def test_roles_and_cluster_role_bindings(self):
         roles = self.kubectl("token", "get", "roles", "-A").stdout

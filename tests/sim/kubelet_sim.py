@@ -120,16 +120,16 @@ class KubeletHandler(SimHandler):
             self.close_connection = True
         user = self.authenticate(kl)
         if user is None:
-            return self.send_body(401, "Unauthorized\n", "text/plain; charset=utf-8",
-                                  {"X-Content-Type-Options": "nosniff"})
+            # go-restful's WriteErrorString: no trailing newline (Content-Length: 12)
+            return self.send_body(401, "Unauthorized", "text/plain; charset=utf-8")
         sub = subresource_of(path)
         verb = {"GET": "get", "HEAD": "get", "POST": "create", "PUT": "update", "PATCH": "patch",
                 "DELETE": "delete"}.get(self.command, self.command.lower())
         if kl.mode != "anonymous-allow" and not (kl.authority and kl.authority.allowed(
                 user, {"verb": verb, "group": "", "resource": "nodes", "subresource": sub,
                        "name": kl.node})):
-            msg = "Forbidden (user=%s, verb=%s, resource=nodes, subresource=%s)\n" % (user.name, verb, sub)
-            return self.send_body(403, msg, "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"})
+            msg = "Forbidden (user=%s, verb=%s, resource=nodes, subresource=%s)" % (user.name, verb, sub)
+            return self.send_body(403, msg, "text/plain; charset=utf-8")
         serve(self, kl, path)
 
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET

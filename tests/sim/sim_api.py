@@ -18,7 +18,8 @@ from sim_cluster import (ContinueError, ContinueExpired, SelectorError, decode_c
 from sim_faults import Faults, Stats
 from sim_http import SimHandler
 from sim_proto import decode_review
-from sim_resources import BY_PATH, api_group_list, group_versions, resource_list
+from sim_resources import (BY_PATH, aggregated_discovery, api_group_list, group_versions,
+                           resource_list)
 
 NAMESPACE_SUBRESOURCES = {"status", "finalize"}
 WRITE_VERBS = {"create", "update", "patch", "delete", "deletecollection"}
@@ -128,6 +129,21 @@ def negotiate(accept, is_list):
             return Representation("table", params["v"])
         if as_ == ("PartialObjectMetadataList" if is_list else "PartialObjectMetadata"):
             return Representation("meta", params["v"])
+    return None
+
+
+def aggregated_version(accept):
+    """"v2" or "v2beta1" when the first JSON entry of Accept asks for aggregated discovery."""
+    for media in (accept or "").split(","):
+        fields = [f.strip() for f in media.split(";")]
+        if fields[0].lower() not in ("application/json", "application/*", "*/*"):
+            continue
+        params = dict(f.partition("=")[::2] for f in fields[1:])
+        if params.get("as") == "APIGroupDiscoveryList" and params.get("g") == "apidiscovery.k8s.io" \
+                and params.get("v") in ("v2", "v2beta1"):
+            return params["v"]
+        if not params.get("as"):
+            return None
     return None
 
 
@@ -279,6 +295,11 @@ class ApiHandler(SimHandler):
                     text = "".join("[+]%s ok\n" % c for c in checks) + "%s check passed\n" % health[1:]
                     return self.reply(ctx, 200, text, "text/plain; charset=utf-8")
                 return self.reply(ctx, 200, "ok", "text/plain; charset=utf-8")
+        if p in ("/api", "/apis"):
+            agg = aggregated_version(self.headers.get("Accept"))
+            if agg:
+                return self.reply(ctx, 200, aggregated_discovery(p == "/api", agg),
+                                  "application/json;g=apidiscovery.k8s.io;v=%s;as=APIGroupDiscoveryList" % agg)
         if p == "/api":
             return self.reply(ctx, 200, {"kind": "APIVersions", "versions": ["v1"],
                                          "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",

@@ -472,3 +472,31 @@ def api_group_list():
         vs = [{"groupVersion": g + "/" + v, "version": v} for v in versions]
         groups.append({"name": g, "versions": vs, "preferredVersion": vs[0]})
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+
+
+def aggregated_discovery(core, version="v2"):
+    """APIGroupDiscoveryList (apidiscovery.k8s.io/v2): /api (core) or /apis (named groups)."""
+    items = []
+    for g, versions in group_versions().items():
+        if bool(g) == core:
+            continue
+        vers = []
+        for v in versions:
+            resources = []
+            for r in (x for x in RESOURCES if x.group == g and x.version == v):
+                entry = {"resource": r.plural,
+                         "responseKind": {"group": g, "version": v, "kind": r.kind},
+                         "scope": "Namespaced" if r.namespaced else "Cluster",
+                         "singularResource": r.singular, "verbs": r.verbs}
+                if r.short:
+                    entry["shortNames"] = r.short
+                if r.categories:
+                    entry["categories"] = r.categories
+                if r.subresources:
+                    entry["subresources"] = [{"subresource": name, "responseKind": {"group": g, "version": v, "kind": kind},
+                                              "verbs": verbs} for name, kind, verbs in r.subresources]
+                resources.append(entry)
+            vers.append({"version": v, "resources": resources, "freshness": "Current"})
+        items.append({"metadata": {"name": g, "creationTimestamp": None}, "versions": vers})
+    return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/" + version,
+            "metadata": {}, "items": items}
