@@ -198,6 +198,9 @@ class ListsAndNegotiation(SimTestCase):
             status, _, raw = self.get(path, accept=accept)
             self.assertEqual(status, 403, path)
             self.assertNotIn(b"CANARY", raw)
+        status, body = self.get_json("/api/v1/namespaces/shop/secrets/db-credentials",
+                                     accept="application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")
+        self.assertEqual((status, body["kind"], body["metadata"]["name"]), (200, "PartialObjectMetadata", "db-credentials"))
         got = [(v["path"], v["requested"], v["served"]) for v in self.sim.secret_violations()[before:]]
         self.assertEqual(got, [("/api/v1/secrets", "full objects", False),
                                ("/api/v1/secrets", "Table with includeObject=Object", False),

@@ -329,11 +329,13 @@ def main(argv=None):
     args = parse_args(argv)
     sim = Simulator(args)
     try:
-        sim.start()
+        ready = sim.start()
     except (ClusterError, OSError, RuntimeError, ValueError) as e:
         print("k8s_sim: %s" % e, file=sys.stderr)
         sim.stop()
         return 2
+    print("k8s_sim: cluster %s at %s; kubeconfigs and logs in %s" % (
+        ready["cluster"], ready["server"], ready["state_dir"]), file=sys.stderr, flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sim.stop())
     signal.signal(signal.SIGINT, lambda *_: sim.stop())
     sim.serve()

@@ -10,6 +10,7 @@ import socket
 import ssl
 import threading
 import time
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import sim_status as st
@@ -207,6 +208,8 @@ class ApiHandler(SimHandler):
     def reply(self, ctx, code, body, content_type="application/json", headers=None):
         if isinstance(body, (dict, list)):
             body = dumps(body)
+        # what kube-apiserver adds to every answer
+        headers = dict({"Audit-Id": str(uuid.uuid4()), "Cache-Control": "no-cache, private"}, **(headers or {}))
         n, enc = self.send_body(code, body, content_type, headers,
                                 gzip_min_bytes=self.app.gzip_min_bytes, truncate=ctx.truncate)
         ctx.status, ctx.bytes, ctx.encoding = code, n, enc

@@ -69,6 +69,11 @@ class SimHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - BaseHTTPRequestHandler's signature
         pass  # requests are logged as JSON lines by the simulators themselves
 
+    def send_response(self, code, message=None):
+        """Status line and Date only: Go's net/http (kube-apiserver, kubelet) sends no Server."""
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
     def peer_certificate(self):
         """The verified client certificate as getpeercert() returns it, or None."""
         getter = getattr(self.connection, "getpeercert", None)
