@@ -330,8 +330,10 @@ def main(argv=None):
     sim = Simulator(args)
     try:
         ready = sim.start()
-    except (ClusterError, OSError, RuntimeError, ValueError) as e:
-        print("k8s_sim: %s" % e, file=sys.stderr)
+    except (ClusterError, OSError, RuntimeError, ValueError, KeyError, TypeError) as e:
+        # bad data or environment: one line, no traceback (KeyError/TypeError: a malformed
+        # identities file or cluster.json)
+        print("k8s_sim: %s%s" % ("missing key " if isinstance(e, KeyError) else "", e), file=sys.stderr)
         sim.stop()
         return 2
     print("k8s_sim: cluster %s at %s; kubeconfigs and logs in %s" % (

@@ -319,7 +319,7 @@ class ApiHandler(SimHandler):
             vs = [{"groupVersion": g + "/" + v, "version": v} for v in group_versions()[g]]
             return self.reply(ctx, 200, {"kind": "APIGroup", "apiVersion": "v1", "name": g,
                                          "versions": vs, "preferredVersion": vs[0]})
-        if p in ("/debug/pprof", "/debug/pprof/") or path == "/debug/pprof/":
+        if p == "/debug/pprof":
             if app.profiling:
                 html = ("<html><head><title>/debug/pprof/</title></head><body>/debug/pprof/<br>"
                         "<p>Set debug=1 as a query parameter to export in legacy text format</p>"
