@@ -173,7 +173,8 @@ def start_sim(cluster="demo", state_dir=None, keep=False, **opts):
 
     cluster is a name under testdata/clusters/ or a directory. Keyword options become
     command-line flags: no_kubelets=True, anonymous="off", continue_ttl=1,
-    gzip_min_bytes=0, allow_secret_values_for_kubectl=True, unreachable_node=["worker-1"].
+    gzip_min_bytes=0, allow_secret_values_for_kubectl=True, unreachable_node=["worker-1"],
+    scale=["shop=2000"].
     The state directory is temporary and removed afterwards unless keep=True or state_dir
     is given. If the simulator fails to start, or the block raises, its stderr is printed."""
     path = cluster if os.path.isdir(cluster) else os.path.join(CLUSTERS, cluster)

@@ -374,6 +374,51 @@ class Kubelets(SimTestCase):
         self.assertEqual((status, raw), (200, b"ok"))
 
 
+class Scale(SimTestCase):
+    sim_options = {"no_kubelets": True, "scale": ["shop=40"]}
+
+    def test_copies_are_served_in_key_order_with_their_own_uids(self):
+        _, ns = self.get_json("/api/v1/namespaces")
+        copies = [n for _, n in names(ns["items"]) if n.startswith("shop-")]
+        self.assertEqual(copies, ["shop-%05d" % i for i in range(1, 41)])
+        self.assertEqual(self.sim.ready["scale"], {"shop": {"copies": 40, "first": "shop-00001", "last": "shop-00040"}})
+        items, _ = self.list_all("/api/v1/pods", accept=META_LIST, limit=7)
+        keys = ["%s/%s" % k for k in names(items)]
+        self.assertEqual(keys, sorted(keys))
+        _, shop = self.get_json("/api/v1/namespaces/shop/pods")
+        self.assertEqual(sum(k.startswith("shop-") for k in keys), 40 * len(shop["items"]))
+        uids = [i["metadata"]["uid"] for i in items]
+        self.assertEqual(len(set(uids)), len(uids))
+
+    def test_a_copy_is_consistent(self):
+        status, pods = self.get_json("/api/v1/namespaces/shop-00003/pods")
+        self.assertEqual(status, 200)
+        rs = {i["metadata"]["name"]: i["metadata"]["uid"] for i in
+              self.get_json("/apis/apps/v1/namespaces/shop-00003/replicasets")[1]["items"]}
+        for pod in pods["items"]:
+            self.assertEqual(pod["metadata"]["namespace"], "shop-00003")
+            for ref in pod["metadata"].get("ownerReferences", []):
+                if ref["kind"] == "ReplicaSet":
+                    self.assertEqual(ref["uid"], rs[ref["name"]])
+        status, rb = self.get_json("/apis/rbac.authorization.k8s.io/v1/namespaces/shop-00003/rolebindings/web-config-reader")
+        self.assertEqual((status, rb["subjects"][0]["namespace"]), (200, "shop-00003"))
+        status, sec = self.get_json("/api/v1/namespaces/shop-00003/secrets/db-credentials",
+                                    accept="application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")
+        applied = json.loads(sec["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"])
+        self.assertEqual(applied["metadata"]["namespace"], "shop-00003")
+        _, ns = self.get_json("/api/v1/namespaces?labelSelector=kubernetes.io/metadata.name%3Dshop-00040")
+        self.assertEqual(names(ns["items"]), [("", "shop-00040")])
+        _, t = self.get_json("/api/v1/namespaces/shop-00040/secrets?includeObject=None", accept=TABLE)
+        self.assertEqual([r["cells"][:3] for r in t["rows"]], [["db-credentials", "Opaque", 2], ["web-tls", "kubernetes.io/tls", 2]])
+        self.assertEqual(self.get("/api/v1/namespaces/shop-00041/pods/db-0")[0], 404)
+
+    def test_bad_scale_is_one_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            res = subprocess.run([sys.executable, SIM, "--cluster", "demo", "--state-dir", d, "--scale", "nope=3"],
+                                 capture_output=True, text=True, timeout=60)
+            self.assertEqual((res.returncode, res.stderr), (2, "k8s_sim: --scale nope=3: no namespace nope in the cluster\n"))
+
+
 class UnreachableNode(unittest.TestCase):
     def test_unreachable_node(self):
         with start_sim("demo", unreachable_node=["worker-1"]) as sim:

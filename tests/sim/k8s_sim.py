@@ -27,6 +27,7 @@ from sim_api import ApiApp, ApiHandler  # noqa: E402
 from sim_auth import ANONYMOUS_MODES, Authority  # noqa: E402
 from sim_cluster import Cluster, ClusterError  # noqa: E402
 from sim_http import SimServer, go_tls_settings, server_context  # noqa: E402
+from sim_scale import parse_scale  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 LOOPBACK = "127.0.0.1"
@@ -210,6 +211,9 @@ def parse_args(argv):
     p.add_argument("--unreachable-node", action="append", default=[],
                    help="start no kubelet for this node and report it unreachable (repeatable)")
     p.add_argument("--identities", help="identities file (default tests/sim/identities.json)")
+    p.add_argument("--scale", action="append", default=[], metavar="NAMESPACE=COPIES",
+                   help="also serve COPIES virtual copies of a namespace, named NAMESPACE-00001... "
+                        "(repeatable; for large-cluster benchmarks)")
     return p.parse_args(argv)
 
 
@@ -295,12 +299,14 @@ class Simulator:
         if args.no_kubelets:
             app.configz_from_data = {n: c for n, c in cluster.kubelet_configs.items()}
         cluster.finish()
+        cluster.add_scale(parse_scale(args.scale))
         server = "https://%s:%d" % (LOOPBACK, self.api.port)
         kubeconfigs = write_kubeconfigs(state, cluster.name, server, pki, authority)
         ready = {
             "server": server, "pid": os.getpid(), "ca": os.path.join(state, "ca.crt"),
             "cluster": cluster.name, "cluster_dir": cluster.directory, "state_dir": state,
             "version": version, "anonymous": anonymous,
+            "scale": {t.namespace: {"copies": t.copies, "first": t.first, "last": t.last} for t in cluster.templates},
             "kubeconfigs": kubeconfigs,
             "tokens": {name: authority.token_of(name) for name in sorted(set(authority.tokens.values()))},
             "client_certs": {"admin": {"cert": pki["admin"][0], "key": pki["admin"][1]}},

@@ -409,9 +409,7 @@ class ApiHandler(SimHandler):
     def serve_list(self, ctx, res, info, rep, query):
         app = self.app
         q = lambda k: (query.get(k) or [""])[-1]
-        entries = app.cluster.objects(res.plural)
-        if info.namespace and res.namespaced:
-            entries = [e for e in entries if e.ns == info.namespace]
+        entries = app.cluster.objects(res.plural, info.namespace if res.namespaced and info.namespace else None)
         selected = bool(q("labelSelector") or q("fieldSelector"))
         try:
             if q("labelSelector"):
@@ -419,7 +417,7 @@ class ApiHandler(SimHandler):
                 entries = [e for e in entries if match(e.labels)]
             if q("fieldSelector"):
                 fmatch = parse_field_selector(q("fieldSelector"), res.plural)
-                entries = [e for e in entries if fmatch(e.obj)]
+                entries = [e for e in entries if fmatch(e)]
         except SelectorError as e:
             return self.reply_status(ctx, st.bad_request(str(e)))
         limit = 0
@@ -465,22 +463,24 @@ class ApiHandler(SimHandler):
         return self.reply(ctx, 200, body, rep.content_type)
 
     def table(self, res, items, rep, meta):
+        """A Table as bytes: rows join cached encodings instead of re-serialising objects."""
         cols, row_of = res.printer()
         now = datetime.datetime.now(datetime.timezone.utc)
         rows = []
         for e in items:
-            row = {"cells": row_of(e.obj, now)}
+            cells = dumps(row_of(e.print_obj, now))
             if rep.include == "None":
-                row["object"] = None
+                obj = b"null"
             elif rep.include == "Object":
-                row["object"] = e.obj
+                obj = e.full_json()
             else:
-                m = e.meta_obj()
-                m["apiVersion"] = META_GROUP + "/" + rep.version
-                row["object"] = m
-            rows.append(row)
-        return {"kind": "Table", "apiVersion": META_GROUP + "/" + rep.version, "metadata": meta,
-                "columnDefinitions": cols, "rows": rows}
+                obj = e.meta_json()
+                if rep.version != "v1":
+                    obj = obj.replace(b'"apiVersion":"meta.k8s.io/v1"', b'"apiVersion":"meta.k8s.io/' + rep.version.encode() + b'"', 1)
+            rows.append(b'{"cells":' + cells + b',"object":' + obj + b"}")
+        head = {"kind": "Table", "apiVersion": META_GROUP + "/" + rep.version, "metadata": meta,
+                "columnDefinitions": cols}
+        return dumps(head)[:-1] + b',"rows":[' + b",".join(rows) + b"]}"
 
     # ---------------------------------------------------------------- reviews
 

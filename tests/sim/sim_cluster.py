@@ -13,6 +13,7 @@ import re
 import time
 import uuid
 
+import sim_scale
 from sim_resources import BY_KIND
 
 COMPACT = (",", ":")
@@ -42,6 +43,11 @@ class Entry:
     @property
     def labels(self):
         return self.obj["metadata"].get("labels") or {}
+
+    @property
+    def print_obj(self):
+        """The object Table printers read."""
+        return self.obj
 
     def item_json(self):
         """As an item of a typed list: built-in kinds carry no kind/apiVersion there."""
@@ -97,6 +103,7 @@ class Cluster:
         self.created = self.settings.get("created", "2025-01-01T00:00:00Z")
         self.store = {}  # resource -> {key: Entry}
         self.sorted = {}  # resource -> [Entry] sorted by key
+        self.templates = []  # sim_scale.Template: namespaces served as virtual copies
         self.rv = 1000
         seen_ns = set()
         pending = []
@@ -172,10 +179,35 @@ class Cluster:
         """Before finish(): the stored entries of one resource, in no particular order."""
         return list(self.store.get(plural, {}).values())
 
-    def objects(self, plural):
-        return self.sorted.get(plural, [])
+    def add_scale(self, specs):
+        """Serves virtual copies of namespaces: specs are (namespace, copies) pairs."""
+        self.templates = [sim_scale.Template(self, ns, n) for ns, n in specs]
+
+    def objects(self, plural, namespace=None):
+        """Entries of a resource in key order (a sequence: with --scale, virtual copies are
+        made as they are read), optionally only those of one namespace."""
+        real = self.sorted.get(plural, [])
+        if namespace is not None:
+            for t in self.templates:
+                i = t.owns(namespace)
+                if i:
+                    block = sim_scale.CopyBlock(t, plural, (i, i))
+                    return [block.entry(k) for k in range(len(block))]
+            return [e for e in real if e.ns == namespace]
+        if not self.templates:
+            return real
+        return sim_scale.Merged(real, [sim_scale.CopyBlock(t, plural) for t in self.templates])
 
     def get(self, plural, namespace, name):
+        key = namespace or name
+        for t in self.templates:
+            i = t.owns(key)
+            if i:
+                tmpl = self.get(plural, t.namespace if namespace else "", name if namespace else t.namespace)
+                if tmpl is None:
+                    return None
+                block = sim_scale.CopyBlock(t, plural, (i, i))
+                return block.entry(block.entries.index(tmpl))
         return self.store.get(plural, {}).get(namespace + "/" + name if namespace else name)
 
     def component_flags(self, component):
@@ -288,7 +320,16 @@ def _field_value(obj, path):
     return str(cur)
 
 
+def _entry_field(entry, path):
+    if path == "metadata.name":
+        return entry.name
+    if path == "metadata.namespace":
+        return entry.ns
+    return _field_value(entry.obj, path)
+
+
 def parse_field_selector(text, plural):
+    """Returns a predicate over an Entry (fields.ParseSelector semantics for =, ==, !=)."""
     reqs = []
     allowed = FIELDS["*"] | FIELDS.get(plural, set())
     for term in _split_terms(text or ""):
@@ -298,8 +339,8 @@ def parse_field_selector(text, plural):
         field, op, val = m.groups()
         if field not in allowed:
             raise SelectorError('field label not supported: %s' % field)
-        reqs.append(lambda o, f=field, p=op, v=val: (_field_value(o, f) == v) if p != "!=" else (_field_value(o, f) != v))
-    return lambda obj: all(r(obj) for r in reqs)
+        reqs.append(lambda e, f=field, p=op, v=val: (_entry_field(e, f) == v) if p != "!=" else (_entry_field(e, f) != v))
+    return lambda entry: all(r(entry) for r in reqs)
 
 
 # ------------------------------------------------------------------ continue tokens
