@@ -135,6 +135,7 @@ struct Container {
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> plain_env;  ///< literal env values, only for
                                                                ///< control-plane mirror pods
+  std::vector<std::string> unresolved_env;  ///< env names set through valueFrom, mirror pods only
   bool operator==(const Container&) const = default;
 };
 
