@@ -64,6 +64,15 @@ int debug_callback(CURL* /*handle*/, curl_infotype type, char* data, size_t size
 
 }  // namespace
 
+std::string describe_ca(const config::RestConfig& config) {
+  if (config.ca_pem.empty() || config.ca_source == "system") return "the system trust store";
+  std::string cluster = config.cluster_name.empty() ? "" : " of cluster '" + config.cluster_name + "'";
+  if (config.ca_source.empty() || config.ca_source == "kubeconfig")
+    return "the certificate-authority-data" + cluster +
+           (config.source.empty() ? "" : " in " + config.source);
+  return "the CA file " + config.ca_source + (cluster.empty() ? "" : " (cluster '" + config.cluster_name + "')");
+}
+
 // DNS cache and TLS sessions shared by every easy handle. The connection cache is not shared:
 // libcurl does not support one connection pool used by concurrent threads.
 struct HttpClient::Shared {
@@ -321,10 +330,7 @@ TransportError HttpClient::classify(int raw_code, const Easy& easy, const Reques
   auto code = static_cast<CURLcode>(raw_code);
   std::string detail = easy.errbuf[0] != '\0' ? easy.errbuf.data() : curl_easy_strerror(code);
   std::string where = address_.host_port();
-  std::string ca = config_.ca_pem.empty()
-                       ? std::string("the system trust store")
-                       : "the certificate-authority of cluster '" + config_.cluster_name + "'" +
-                             (config_.source.empty() ? "" : " in " + config_.source);
+  std::string ca = describe_ca(config_);
   std::string name = config_.tls_server_name.empty() ? address_.host : config_.tls_server_name;
   auto network = [&](std::string message, bool retryable) {
     return TransportError{Error{ErrorKind::kNetwork, std::move(message), config_.server, 0}, retryable};

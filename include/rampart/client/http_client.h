@@ -41,6 +41,10 @@ struct ServerAddress {
 /// Splits "https://host:port/prefix" into its parts.
 Result<ServerAddress> parse_server_url(const std::string& url);
 
+/// Which trust anchors verify the server, for messages: "the CA file /x/ca.crt (cluster 'c')",
+/// "the certificate-authority-data of cluster 'c' in ~/.kube/config", "the system trust store".
+std::string describe_ca(const config::RestConfig& config);
+
 class HttpClient final : public Transport {
  public:
   /// Validates the RestConfig (URL, PEM presence) and prepares the shared handle. Performs no I/O.
