@@ -32,6 +32,8 @@ int run(int argc, char** argv) {
 
   add_version_command(app, global);
   add_config_command(app, global);
+  add_inventory_command(app, global);
+  add_auth_command(app, global);
 
   command_exit_code() = kExitOk;
   try {
