@@ -71,8 +71,10 @@ std::string render_inventory_text(const collect::Inventory& inv) {
     if (s.state == CollectStatus::State::kOk || s.state == CollectStatus::State::kNotRequested) continue;
     errors += std::string("  ") + collect::to_string(type) + ": " + collect::to_string(s.state) + ": " + s.error + "\n";
   }
+  // One line says it when RBAC refuses configz for every node; otherwise each node's own error.
+  bool all_forbidden = inv.status_of(collect::ResourceType::kKubeletConfig).state == CollectStatus::State::kForbidden;
   for (const auto& node : inv.nodes)
-    if (!node.kubelet.error.empty())
+    if (!node.kubelet.error.empty() && !all_forbidden)
       errors += "  node " + node.meta.name + " configz: " + node.kubelet.error + "\n";
   out += errors.empty() ? "\nerrors: none\n" : "\nerrors:\n" + errors;
   return out;
