@@ -1,6 +1,7 @@
 // `rampart auth check`: asks the API server, with SelfSubjectAccessReviews, whether this
 // credential may make each call the collector makes, and says what a scan would miss.
-// Exit codes: 0 every call allowed; 2 some call denied (listed); 1 the check could not run.
+// Exit codes: 0 every required call allowed (optional ones may be refused, they are listed);
+// 2 a required call refused; 1 the check could not run.
 #include <cstdio>
 #include <memory>
 
@@ -51,20 +52,22 @@ void run_auth_check(const AuthOptions& o) {
   auto checks = collect::check_access(*connection->api, o.namespaces);
   if (!checks) throw CommandError(connection_failure(checks.error(), connection->rest), kExitError);
 
-  bool any_denied = false;
-  for (const auto& c : *checks) any_denied = any_denied || !c.allowed;
-  command_exit_code() = any_denied ? kExitFindings : kExitOk;
+  // Optional calls (secrets, nodes/proxy) may be left out on purpose: they are listed, but only
+  // a refused required call makes the exit code say so.
+  bool required_denied = false;
+  for (const auto& c : *checks) required_denied = required_denied || (!c.allowed && !c.call.optional);
+  command_exit_code() = required_denied ? kExitFindings : kExitOk;
 
   if (o.output == "json") {
     std::printf("%s\n", to_json(*checks, connection->rest).dump(2).c_str());
     return;
   }
   std::printf("server:  %s (context %s)\n\n", connection->rest.server.c_str(), connection->rest.context.c_str());
-  std::printf("%-62s %s\n", "CALL", "ALLOWED");
+  std::printf("%-70s %s\n", "CALL", "ALLOWED");
   for (const auto& c : *checks) {
     std::string label = call_label(c) + (c.call.optional ? " [optional]" : "");
     const char* verdict = !c.error.empty() ? "unknown" : (c.allowed ? "yes" : "no");
-    std::printf("%-62s %s\n", label.c_str(), verdict);
+    std::printf("%-70s %s\n", label.c_str(), verdict);
   }
   std::string missing;
   for (const auto& c : *checks) {
