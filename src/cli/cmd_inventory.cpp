@@ -34,10 +34,9 @@ void run_inventory(const InventoryOptions& o) {
   auto inventory = collect::collect(*connection->api, options);
   if (!inventory) throw CommandError(connection_failure(inventory.error(), connection->rest), kExitError);
   if (o.output == "json") {
-    nlohmann::json j = *inventory;
-    std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fputc('\n', stdout);
+    if (!collect::write_inventory_json(stdout, *inventory) || std::fputc('\n', stdout) == EOF ||
+        std::fflush(stdout) != 0)
+      throw CommandError("cannot write the inventory to standard output", kExitError);
   } else {
     std::string text = render_inventory_text(*inventory);
     std::fwrite(text.data(), 1, text.size(), stdout);

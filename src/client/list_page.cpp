@@ -43,6 +43,8 @@ Result<PageSummary> parse_list_page(std::string_view body, const ItemCallback& o
               header.continue_token = it->get<std::string>();
             if (auto it = parsed.find("resourceVersion"); it != parsed.end() && it->is_string())
               header.resource_version = it->get<std::string>();
+            if (auto it = parsed.find("remainingItemCount"); it != parsed.end() && it->is_number_integer())
+              header.remaining_item_count = it->get<int64_t>();
           } else {
             header.fields[key] = parsed;
           }

@@ -21,6 +21,10 @@ using client::PageHeader;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+// The most items reserved ahead from a server's remainingItemCount (a wrong or hostile count
+// must not allocate gigabytes up front; beyond it the vector grows as usual).
+constexpr size_t kMaxReserve = 1'000'000;
+
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -172,7 +176,15 @@ class Collector {
       request.what = "list " + call.resource_path() + (ns.empty() ? "" : " in namespace " + ns);
       std::vector<T> part;
       auto stats = api_.list(
-          request, [&](const json& item, const PageHeader& header) { sink(item, header, part); },
+          request,
+          [&](const json& item, const PageHeader& header) {
+            // Sized once from the server's count: growing a vector of large structs by
+            // doubling would briefly hold it twice.
+            if (part.empty() && part.capacity() == 0 && header.remaining_item_count)
+              part.reserve(std::min<size_t>(static_cast<size_t>(std::max<int64_t>(*header.remaining_item_count, 0)) +
+                                                options_.chunk_size, kMaxReserve));
+            sink(item, header, part);
+          },
           [&] { part.clear(); });
       if (!stats) {
         const Error& e = stats.error();
@@ -186,14 +198,16 @@ class Collector {
       }
       status.pages += stats->pages;
       status.bytes += stats->bytes;
-      std::move(part.begin(), part.end(), std::back_inserter(collected));
+      if (collected.empty()) collected = std::move(part);
+      else std::move(part.begin(), part.end(), std::back_inserter(collected));
     }
     if (!failed) status.state = CollectStatus::State::kOk;
     status.count = collected.size();
     status.seconds = seconds_since(start);
     {
       std::lock_guard lock(mutex_);
-      std::move(collected.begin(), collected.end(), std::back_inserter(dest));
+      if (dest.empty()) dest = std::move(collected);
+      else std::move(collected.begin(), collected.end(), std::back_inserter(dest));
     }
     record(type, status);
   }

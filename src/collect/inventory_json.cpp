@@ -1,6 +1,8 @@
 #include "rampart/collect/inventory_json.h"
 
 #include <concepts>
+#include <functional>
+#include <map>
 #include <type_traits>
 
 namespace rampart::collect {
@@ -177,8 +179,11 @@ void from_json(const json& j, T& v) {
   fields(v, [&](const char* key, auto& member) { get(j, key, member); });
 }
 
-void to_json(json& j, const Inventory& inv) {
-  j = json::object();
+namespace {
+
+// The small top-level fields of an inventory.
+json inventory_head(const Inventory& inv) {
+  json j = json::object();
   j["format"] = kInventoryFormat;
   put(j, "identity", inv.identity);
   json status = json::object();
@@ -186,19 +191,63 @@ void to_json(json& j, const Inventory& inv) {
   j["status"] = std::move(status);
   put(j, "namespace_filter", inv.namespace_filter);
   put(j, "excluded_namespaces", inv.excluded_namespaces);
-  // Lists are written even when empty: "no network policies" is information.
-  j["namespaces"] = inv.namespaces;
-  j["pods"] = inv.pods;
-  j["service_accounts"] = inv.service_accounts;
-  j["roles"] = inv.roles;
-  j["bindings"] = inv.bindings;
-  j["network_policies"] = inv.network_policies;
-  j["secrets"] = inv.secrets;
-  j["nodes"] = inv.nodes;
-  j["webhooks"] = inv.webhooks;
-  j["workloads"] = inv.workloads;
-  j["crds"] = inv.crds;
-  j["control_plane"] = inv.control_plane;
+  return j;
+}
+
+// Calls f(key, vector) for each list of an inventory. Lists are written even when empty: "no
+// network policies" is information.
+template <class F>
+void for_each_list(const Inventory& inv, F&& f) {
+  f("namespaces", inv.namespaces);
+  f("pods", inv.pods);
+  f("service_accounts", inv.service_accounts);
+  f("roles", inv.roles);
+  f("bindings", inv.bindings);
+  f("network_policies", inv.network_policies);
+  f("secrets", inv.secrets);
+  f("nodes", inv.nodes);
+  f("webhooks", inv.webhooks);
+  f("workloads", inv.workloads);
+  f("crds", inv.crds);
+  f("control_plane", inv.control_plane);
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+void to_json(json& j, const Inventory& inv) {
+  j = inventory_head(inv);
+  for_each_list(inv, [&](const char* key, const auto& list) { j[key] = list; });
+}
+
+bool write_inventory_json(std::FILE* out, const Inventory& inv) {
+  // Keys in the order nlohmann's (sorted) object writes them.
+  std::map<std::string, std::function<bool()>> writers;
+  json head = inventory_head(inv);
+  for (auto it = head.begin(); it != head.end(); ++it) {
+    std::string text = dump(*it);
+    writers[it.key()] = [out, text] { return std::fwrite(text.data(), 1, text.size(), out) == text.size(); };
+  }
+  for_each_list(inv, [&](const char* key, const auto& list) {
+    writers[key] = [out, &list] {
+      bool ok = std::fputc('[', out) != EOF;
+      for (size_t i = 0; ok && i < list.size(); ++i) {
+        std::string text = (i ? "," : "") + dump(json(list[i]));
+        ok = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+      }
+      return ok && std::fputc(']', out) != EOF;
+    };
+  });
+  bool ok = std::fputc('{', out) != EOF;
+  bool first = true;
+  for (const auto& [key, write] : writers) {
+    if (!ok) break;
+    std::string name = (first ? "" : ",") + dump(json(key)) + ":";
+    first = false;
+    ok = std::fwrite(name.data(), 1, name.size(), out) == name.size() && write();
+  }
+  return ok && std::fputc('}', out) != EOF;
 }
 
 void from_json(const json& j, Inventory& inv) {

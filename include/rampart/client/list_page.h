@@ -4,6 +4,8 @@
 // discarded, so a page never exists as a whole JSON tree: the memory of a list is one page of
 // bytes plus one item.
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,8 @@ struct PageHeader {
   std::string kind;              ///< "PodList", "Table", "PartialObjectMetadataList", ...
   std::string resource_version;  ///< metadata.resourceVersion
   std::string continue_token;    ///< metadata.continue; empty on the last page
+  /// metadata.remainingItemCount: items after this page (servers send it on unfiltered lists).
+  std::optional<int64_t> remaining_item_count;
   /// Other small top-level fields seen before the current item (a Table's columnDefinitions).
   nlohmann::json fields = nlohmann::json::object();
 };

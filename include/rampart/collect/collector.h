@@ -16,7 +16,7 @@ namespace rampart::collect {
 
 /// Objects per page. Measured against the simulator with 40 ms of server time per page
 /// (bench/README.md, docs/collection.md): see the table there for why this value.
-inline constexpr size_t kDefaultChunkSize = 500;
+inline constexpr size_t kDefaultChunkSize = 1000;
 
 struct CollectOptions {
   size_t chunk_size = kDefaultChunkSize;

@@ -93,6 +93,23 @@ TEST_CASE("inventory json: a round trip gives the same inventory", "[collect]") 
   CHECK(json(*back) == j);
 }
 
+TEST_CASE("inventory json: the streaming writer writes exactly what to_json does", "[collect]") {
+  Inventory inv = sample();
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f != nullptr);
+  REQUIRE(write_inventory_json(f, inv));
+  std::string written(static_cast<size_t>(std::ftell(f)), '\0');
+  std::rewind(f);
+  REQUIRE(std::fread(written.data(), 1, written.size(), f) == written.size());
+  std::fclose(f);
+  CHECK(written == json(inv).dump(-1, ' ', false, json::error_handler_t::replace));
+  Inventory empty;
+  std::FILE* g = std::tmpfile();
+  REQUIRE(write_inventory_json(g, empty));
+  CHECK(std::ftell(g) == static_cast<long>(json(empty).dump().size()));
+  std::fclose(g);
+}
+
 TEST_CASE("inventory json: unset optionals and empty fields are left out, false kept", "[collect]") {
   json j = sample();
   const json& sa = j["service_accounts"][0];
