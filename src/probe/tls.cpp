@@ -53,9 +53,4 @@ bool is_etcd_auto_tls(const Certificate& leaf) {
              leaf.subject_organisations.end();
 }
 
-const std::vector<std::string>& tls_version_names() {
-  static const std::vector<std::string> names = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
-  return names;
-}
-
 }  // namespace rampart::probe

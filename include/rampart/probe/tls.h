@@ -23,7 +23,4 @@ bool is_self_generated_ca_name(std::string_view issuer_cn);
 /// etcd --auto-tls / --peer-auto-tls: a self-signed leaf with O=etcd.
 bool is_etcd_auto_tls(const Certificate& leaf);
 
-/// "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3": the names TlsScan::versions uses, in order.
-const std::vector<std::string>& tls_version_names();
-
 }  // namespace rampart::probe
