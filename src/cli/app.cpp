@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
 
   add_version_command(app, global);
+  add_config_command(app, global);
   add_probe_command(app, global);
 
   command_exit_code() = kExitOk;

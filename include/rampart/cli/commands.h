@@ -28,6 +28,7 @@ struct CommandError : std::runtime_error {
 int& command_exit_code();
 
 void add_version_command(CLI::App& app, GlobalOptions& global);
+void add_config_command(CLI::App& app, GlobalOptions& global);
 void add_probe_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli

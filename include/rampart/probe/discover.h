@@ -27,10 +27,8 @@ namespace rampart::probe {
 std::vector<Target> discover_targets(const collect::Inventory& inventory,
                                      const std::string& api_server);
 
-/// Values of a flag in a component's command line, in order. Reads ControlPlaneComponent::flags
-/// when collect/ filled it, else parses argv: `--name=value`, `--name value`, and etcd's
-/// single-dash `-name` forms. A bare `--name` followed by another flag has the value "true".
-std::vector<std::string> flag_values(const collect::ControlPlaneComponent& component,
-                                     std::string_view name);
+/// A component's flags: ControlPlaneComponent::flags when collect/ filled it, else argv (and
+/// for etcd its ETCD_* environment) parsed with collect/flags.h.
+collect::Flags component_flags(const collect::ControlPlaneComponent& component);
 
 }  // namespace rampart::probe

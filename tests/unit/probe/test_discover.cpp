@@ -112,19 +112,19 @@ TEST_CASE("discover: the flag wins over the env form, and loopback without a hos
 TEST_CASE("discover: flags parsed by collect/ are used as they are", "[probe]") {
   auto c = component("kube-scheduler", "cp1", "10.0.0.5", {"kube-scheduler", "--secure-port=1"});
   c.flags.entries = {{"secure-port", "20259"}};
-  CHECK(flag_values(c, "secure-port") == std::vector<std::string>{"20259"});
+  CHECK(component_flags(c).last("secure-port") == "20259");
   Inventory inv;
   inv.control_plane.push_back(c);
   CHECK(find(discover_targets(inv, ""), "scheduler://10.0.0.5:20259") != nullptr);
 }
 
-TEST_CASE("discover: argv flag forms", "[probe]") {
-  auto c = component("etcd", "n", "1.2.3.4",
-                     {"etcd", "--a=1", "-a", "2", "--b", "--c", "3", "--a", "--", "positional"});
-  CHECK(flag_values(c, "a") == std::vector<std::string>{"1", "2", "true"});
-  CHECK(flag_values(c, "b") == std::vector<std::string>{"true"});
-  CHECK(flag_values(c, "c") == std::vector<std::string>{"3"});
-  CHECK(flag_values(c, "missing").empty());
+TEST_CASE("discover: without parsed flags, argv (and etcd's env) are parsed here", "[probe]") {
+  auto c = component("etcd", "n", "1.2.3.4", {"etcd", "-listen-peer-urls", "https://1.2.3.4:2380"});
+  c.env = {{"ETCD_LISTEN_CLIENT_URLS", "https://1.2.3.4:2379"}};
+  auto flags = component_flags(c);
+  CHECK(flags.last("listen-peer-urls") == "https://1.2.3.4:2380");
+  CHECK(flags.last("listen-client-urls") == "https://1.2.3.4:2379");
+  CHECK_FALSE(flags.has("missing"));
 }
 
 TEST_CASE("discover: malformed URLs and node addresses are skipped, not fatal", "[probe]") {
