@@ -67,7 +67,7 @@ Classification classify_etcd_tls(const TlsSession& tls, int status) {
       tls.alert_received == 40 || tls.alert_received == 42 || tls.alert_received == 116;
   if (!tls.handshake_ok) {
     if (cert_alert || tls.client_cert_requested) return Classification::kClientCertRequired;
-    return Classification::kTlsFailed;
+    return tls.timed_out ? Classification::kNoAnswer : Classification::kTlsFailed;
   }
   if (status == 0) return cert_alert ? Classification::kClientCertRequired : Classification::kNoAnswer;
   if (status == 200) return Classification::kClientCertNotRequired;

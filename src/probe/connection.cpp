@@ -357,6 +357,7 @@ TlsSession Connection::start_tls(const TlsOptions& options, Deadline deadline) {
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
       if (!wait(err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline)) {
         session.error = "TLS handshake timed out";
+        session.timed_out = true;
         break;
       }
       continue;

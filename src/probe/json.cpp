@@ -56,6 +56,7 @@ json tls_json(const TlsSession& s) {
   if (!s.client_ca_names.empty()) j["client_ca_names"] = s.client_ca_names;
   if (s.alert_received >= 0) j["alert_received"] = {{"code", s.alert_received}, {"name", s.alert}};
   if (!s.error.empty()) j["error"] = s.error;
+  if (s.timed_out) j["timed_out"] = true;
   return j;
 }
 

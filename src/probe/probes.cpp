@@ -156,7 +156,8 @@ Fetch fetch(const Target& t, const HttpRequest& req, const Budget& budget, BodyP
   const HttpResponse& resp = reader.response();
   if (reader.state() == HttpResponseReader::State::kError && f.exchange.error.empty()) {
     f.exchange.error = reader.error();
-    if (!f.first_bytes.empty()) f.exchange.error += ": " + describe_bytes(f.first_bytes);
+    if (!reader.headers_done() && !f.first_bytes.starts_with("HTTP/"))
+      f.exchange.error += ": " + describe_bytes(f.first_bytes);  // what came instead
   }
   if (reader.headers_done()) {
     f.exchange.status = resp.status;
@@ -197,7 +198,7 @@ struct Run {
       return false;
     }
     if (!f.tls_ok()) {
-      r.classification = Classification::kTlsFailed;
+      r.classification = f.tls->timed_out ? Classification::kNoAnswer : Classification::kTlsFailed;
       r.summary = f.exchange.error;
       return false;
     }
@@ -419,7 +420,7 @@ Handshake handshake(const Target& t, const Budget& b, TlsOptions options) {
   // A server that asks for a client certificate has agreed on version and suite already.
   if (h.session.handshake_ok || h.session.client_cert_requested) {
     h.verdict = Verdict::kAccepted;
-  } else if (h.session.error == "TLS handshake timed out") {
+  } else if (h.session.timed_out) {
     h.verdict = Verdict::kInconclusive;
     h.detail = h.session.error;
   } else {

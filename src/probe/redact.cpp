@@ -80,7 +80,17 @@ std::string describe_bytes(std::string_view bytes) {
   size_t printable = static_cast<size_t>(std::count_if(bytes.begin(), bytes.end(), [](unsigned char c) {
     return (c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t';
   }));
-  if (!bytes.empty() && printable * 10 >= bytes.size() * 9) return redact_excerpt(bytes, 64);
+  if (!bytes.empty() && printable * 10 >= bytes.size() * 9) {
+    // One line: summaries and error messages are single lines.
+    std::string text = redact_excerpt(bytes, 64);
+    std::string out;
+    for (char c : text) {
+      if (c == '\n') out += "\\n";
+      else out += c == '\t' ? ' ' : c;
+    }
+    while (out.ends_with("\\n")) out.resize(out.size() - 2);
+    return out;
+  }
   std::string out;
   for (size_t i = 0; i < bytes.size() && i < 16; ++i) {
     char buf[4];

@@ -18,8 +18,8 @@ namespace rampart::probe {
 /// `max_chars` == 0 gives "".
 std::string redact_excerpt(std::string_view body, size_t max_chars);
 
-/// Printable form of the first bytes of a non-HTTP answer: "16 03 01 00 ..." hex for binary,
-/// the text (escaped, redacted) when it is mostly printable.
+/// Printable one-line form of the first bytes of a non-HTTP answer: "16 03 01 00 ..." hex for
+/// binary, the text (escaped, redacted, line breaks as \n) when it is mostly printable.
 std::string describe_bytes(std::string_view bytes);
 
 }  // namespace rampart::probe

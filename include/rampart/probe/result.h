@@ -124,6 +124,7 @@ struct TlsSession {
   int alert_received = -1;  ///< TLS alert description the server sent (-1: none)
   std::string alert;        ///< its name, e.g. "certificate required"
   std::string error;        ///< why the handshake failed, one line
+  bool timed_out = false;   ///< the handshake got no answer before the probe's deadline
   bool operator==(const TlsSession&) const = default;
 };
 

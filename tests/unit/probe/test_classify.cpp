@@ -56,6 +56,9 @@ TEST_CASE("classify: etcd TLS without a client certificate (P-5)", "[probe]") {
   TlsSession not_tls;
   not_tls.error = "wrong version number";
   CHECK(classify_etcd_tls(not_tls, 0) == C::kTlsFailed);
+  TlsSession silent;
+  silent.timed_out = true;
+  CHECK(classify_etcd_tls(silent, 0) == C::kNoAnswer);
   TlsSession handshake_alert;
   handshake_alert.alert_received = 40;
   CHECK(classify_etcd_tls(handshake_alert, 0) == C::kClientCertRequired);

@@ -60,5 +60,6 @@ TEST_CASE("redact: describe_bytes shows binary as hex and text as text", "[probe
   CHECK(describe_bytes(std::string("\x15\x03\x03\x00\x02\x02\x28", 7)) == "15 03 03 00 02 02 28");
   CHECK(describe_bytes(std::string(20, '\x01')) ==
         "01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 ...");
-  CHECK(describe_bytes("SSH-2.0-OpenSSH_9.2") == "SSH-2.0-OpenSSH_9.2");
+  CHECK(describe_bytes("SSH-2.0-OpenSSH_9.2\r\n") == "SSH-2.0-OpenSSH_9.2");
+  CHECK(describe_bytes("220 smtp ready\r\n250 ok\r\n") == "220 smtp ready\\n250 ok");
 }
