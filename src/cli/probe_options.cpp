@@ -26,12 +26,16 @@ Result<std::chrono::milliseconds> seconds(double value, const char* flag) {
 }  // namespace
 
 void add_probe_flags(CLI::App& cmd, ProbeFlags& f, bool with_no_probes) {
-  cmd.add_option("--kubelet", f.kubelets, "Probe a kubelet at HOST[:PORT] (default port 10250); repeatable");
-  cmd.add_option("--etcd", f.etcds, "Probe etcd at URL (http[s]://HOST:PORT; 2380 = peer port); repeatable");
-  cmd.add_option("--apiserver", f.apiservers, "Probe an API server at URL (https://HOST:PORT); repeatable");
-  cmd.add_option("--controller-manager", f.controller_managers,
-                 "Probe kube-controller-manager at HOST[:PORT] (default 10257); repeatable");
-  cmd.add_option("--scheduler", f.schedulers, "Probe kube-scheduler at HOST[:PORT] (default 10259); repeatable");
+  // One value per occurrence, so a repeatable flag never swallows the positional targets.
+  auto repeatable = [&](const char* name, std::vector<std::string>& into, const char* help) {
+    cmd.add_option(name, into, help)->allow_extra_args(false);
+  };
+  repeatable("--kubelet", f.kubelets, "Probe a kubelet at HOST[:PORT] (default port 10250); repeatable");
+  repeatable("--etcd", f.etcds, "Probe etcd at URL (http[s]://HOST:PORT; port 2380 = peer port); repeatable");
+  repeatable("--apiserver", f.apiservers, "Probe an API server at URL (https://HOST:PORT); repeatable");
+  repeatable("--controller-manager", f.controller_managers,
+             "Probe kube-controller-manager at HOST[:PORT] (default 10257); repeatable");
+  repeatable("--scheduler", f.schedulers, "Probe kube-scheduler at HOST[:PORT] (default 10259); repeatable");
   cmd.add_option("--probe-timeout", f.probe_timeout_s,
                  "Seconds one probe may take, first connection to last byte (default 10)");
   cmd.add_option("--probe-connect-timeout", f.connect_timeout_s,

@@ -83,7 +83,8 @@ class TlsProbeTest(ServersTestCase):
 
     def test_closed_port(self):
         port = closed_port()
-        report, _, seconds = probe_json(f"kubelet://127.0.0.1:{port}", f"etcd://127.0.0.1:{port}")
+        # A repeatable flag takes one value: the positional target after it stays a target.
+        report, _, seconds = probe_json("--kubelet", f"127.0.0.1:{port}", f"etcd://127.0.0.1:{port}")
         for r in report["probes"]["results"]:
             self.assertEqual(r["reachability"], "closed")
             self.assertEqual(r["classification"], "no-connection")
