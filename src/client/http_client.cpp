@@ -193,10 +193,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(const config::RestConfig&
     client->host_header_ = "Host: " + a.host_port();
   }
   client->url_base_ = a.scheme + "://" + url_host + ":" + std::to_string(a.port) + a.base_path;
+  // (config/ already warned when insecure-skip-tls-verify is set.)
   client->shared_ = std::move(shared);
-  if (config.insecure_skip_tls_verify && a.scheme == "https")
-    spdlog::warn("TLS verification of {} is off (insecure-skip-tls-verify in {})", config.server,
-                 config.source.empty() ? "the kubeconfig" : config.source);
   return client;
 }
 

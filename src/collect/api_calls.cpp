@@ -1,5 +1,6 @@
 #include "rampart/collect/api_calls.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace rampart::collect {
@@ -63,6 +64,22 @@ const ApiCall& api_call(ResourceType type) {
   for (const auto& c : api_calls())
     if (c.type == type) return c;
   throw std::logic_error("no API call for a resource type");  // a bug: the table is complete
+}
+
+std::vector<PolicyRule> cluster_role_rules(bool optional) {
+  std::vector<PolicyRule> rules;
+  for (const ApiCall& call : api_calls()) {
+    if (call.optional != optional) continue;
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const PolicyRule& r) {
+      return r.api_groups.front() == call.group && r.verbs.front() == call.verb;
+    });
+    if (it == rules.end()) {
+      rules.push_back(PolicyRule{{call.verb}, {call.group}, {}, {}, {}});
+      it = rules.end() - 1;
+    }
+    it->resources.push_back(call.resource_path());
+  }
+  return rules;
 }
 
 }  // namespace rampart::collect

@@ -20,6 +20,7 @@ struct FieldError {
 };
 
 int line_of(const YAML::Node& node) {
+  if (!node.IsDefined()) return 0;  // a missing key: yaml-cpp would throw on Mark()
   YAML::Mark mark = node.Mark();
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
@@ -83,6 +84,7 @@ std::string resolve_path(const std::string& path, const std::filesystem::path& b
 
 // YAML to JSON for opaque values (the exec extension): plain scalars get their YAML 1.1 type.
 nlohmann::json to_json(const YAML::Node& node) {
+  if (absent(node)) return nullptr;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
@@ -187,7 +189,8 @@ UserEntry parse_user(const YAML::Node& node, const std::string& where,
   }
   for (const char* key : {"as", "as-uid", "as-groups", "as-user-extra"}) {
     const YAML::Node n = node[key];
-    bool set = n.IsScalar() ? !n.Scalar().empty() : (n.IsSequence() || n.IsMap()) && n.size() > 0;
+    if (absent(n)) continue;
+    bool set = n.IsScalar() ? !n.Scalar().empty() : n.size() > 0;
     if (set) u.impersonation.emplace_back(key);
   }
   const YAML::Node exec = node["exec"];

@@ -16,14 +16,6 @@ namespace {
 
 constexpr std::size_t kMaxNamesInMessage = 8;
 
-// validation.IsDNS1123Label, which kubectl applies to a context's namespace.
-bool is_dns1123_label(const std::string& s) {
-  if (s.empty() || s.size() > 63) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  return s.front() != '-' && s.back() != '-';
-}
-
 std::string join_files(const std::vector<std::string>& files) {
   std::string out;
   for (const auto& f : files) out += (out.empty() ? "" : ":") + f;
@@ -104,9 +96,8 @@ Result<RestConfig> resolve(const Loaded& loaded, const LoadOptions& options) {
   auto user_it = kc.users.find(ctx.user);
   if (user_it == kc.users.end())
     return fail(ErrorKind::kConfig, where + " names user \"" + ctx.user + "\", which does not exist", at);
-  if (!ctx.namespace_.empty() && !is_dns1123_label(ctx.namespace_))
-    return fail(ErrorKind::kConfig,
-                where + ": namespace \"" + ctx.namespace_ + "\" is not a valid namespace name (DNS label)", at);
+  // The namespace is informational here; kubectl does not check it either (only the API
+  // server would, on a namespaced request).
 
   RestConfig config;
   config.context = name;

@@ -29,6 +29,8 @@ int& command_exit_code();
 
 void add_version_command(CLI::App& app, GlobalOptions& global);
 void add_config_command(CLI::App& app, GlobalOptions& global);
+void add_inventory_command(CLI::App& app, GlobalOptions& global);
+void add_auth_command(CLI::App& app, GlobalOptions& global);
 void add_probe_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli

@@ -37,4 +37,9 @@ const std::vector<ApiCall>& api_calls();
 /// The call that reads `type`.
 const ApiCall& api_call(ResourceType type);
 
+/// The least-privilege ClusterRole rules that allow exactly the calls (`optional` = false: the
+/// required ones; true: only the optional ones), one rule per API group and verb, resources in
+/// call order. docs/permissions.md prints them and a test keeps the two in step.
+std::vector<PolicyRule> cluster_role_rules(bool optional);
+
 }  // namespace rampart::collect

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
-
+#include "../support/fixtures.h"
 #include "rampart/collect/control_plane.h"
 #include "rampart/collect/parse.h"
 
@@ -10,10 +9,8 @@ using Strings = std::vector<std::string>;
 
 namespace {
 Inventory load_pods() {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/testdata/objects/control-plane-pods.json");
-  REQUIRE(in.good());
   Inventory inv;
-  add_object(inv, nlohmann::json::parse(in));
+  add_object(inv, rampart::testing::load_object("control-plane-pods.json"));
   return inv;
 }
 }  // namespace

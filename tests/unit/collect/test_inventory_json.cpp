@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
-
+#include "../support/fixtures.h"
 #include "rampart/collect/control_plane.h"
 #include "rampart/collect/inventory_json.h"
 #include "rampart/collect/parse.h"
@@ -12,11 +11,8 @@ using nlohmann::json;
 
 namespace {
 
-json load(const std::string& name) {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/testdata/objects/" + name);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
+using testing::load_object;
+auto load = [](const std::string& name) { return load_object(name); };
 
 // An inventory touching every value type, optional fields set and unset.
 Inventory sample() {
