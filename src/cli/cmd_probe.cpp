@@ -3,6 +3,7 @@
 // findings it implies. Exit 0 when the probes ran (whatever they found), 1 on bad input.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
 #include "rampart/cli/probe_options.h"
+#include "rampart/collect/inventory_json.h"
+#include "rampart/probe/discover.h"
 #include "rampart/probe/findings.h"
 #include "rampart/probe/json.h"
 #include "rampart/probe/runner.h"
@@ -19,9 +22,26 @@ namespace {
 
 struct ProbeCommand {
   std::vector<std::string> targets;
+  std::string inventory;  ///< a saved `rampart inventory --output json` to discover targets from
   ProbeFlags flags;
   std::string output = "text";
 };
+
+// Targets implied by a saved inventory (discover_targets), the API server being the one the
+// inventory was read from.
+std::vector<probe::Target> inventory_targets(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CommandError(Error{ErrorKind::kIo, "cannot read the inventory file", path});
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) throw CommandError(Error{ErrorKind::kParse, "the inventory file is not JSON", path});
+  auto inv = collect::inventory_from_json(j);
+  if (!inv) {
+    Error e = inv.error();
+    e.context = e.context.empty() ? path : path + ": " + e.context;
+    throw CommandError(e);
+  }
+  return probe::discover_targets(*inv, inv->identity.server);
+}
 
 checks::Severity severity_of(const probe::ProbeFinding& f) {
   if (f.finding.severity) return *f.finding.severity;
@@ -91,11 +111,17 @@ void run_probe(const ProbeCommand& cmd) {
   auto explicit_list = explicit_targets(cmd.flags);
   if (!explicit_list) throw CommandError(explicit_list.error());
   targets.insert(targets.end(), explicit_list->begin(), explicit_list->end());
+  const bool from_inventory = !cmd.inventory.empty();
+  if (from_inventory) {
+    auto discovered = inventory_targets(cmd.inventory);
+    targets.insert(targets.end(), discovered.begin(), discovered.end());
+  }
   if (targets.empty())
-    throw CommandError(
-        "no targets: give TARGET URLs (e.g. kubelet://10.0.0.1:10250) or --kubelet, --etcd, "
-        "--apiserver, --controller-manager, --scheduler",
-        kExitError);
+    throw CommandError(from_inventory
+                           ? "no targets: the inventory names no nodes, control-plane pods or server"
+                           : "no targets: give TARGET URLs (e.g. kubelet://10.0.0.1:10250), --kubelet, "
+                             "--etcd, --apiserver, --controller-manager, --scheduler or --inventory",
+                       kExitError);
   auto options = probe_options(cmd.flags);
   if (!options) throw CommandError(options.error());
 
@@ -122,6 +148,8 @@ void add_probe_command(CLI::App& app, GlobalOptions& /*global*/) {
                   "KIND://HOST[:PORT] with KIND one of apiserver, kubelet, kubelet-readonly, etcd, "
                   "etcd-peer, controller-manager, scheduler, kube-proxy, legacy-apiserver, "
                   "legacy-controller-manager, legacy-scheduler, tls; or https://HOST:PORT (API server)");
+  sub->add_option("--inventory", cmd->inventory,
+                  "Also probe every target discovered in a saved inventory (rampart inventory -o json)");
   add_probe_flags(*sub, cmd->flags, false);
   sub->add_option("-o,--output", cmd->output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));

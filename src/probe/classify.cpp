@@ -49,7 +49,9 @@ Classification classify_etcd_plaintext(int status, std::string_view body,
     // Go's net/http answers plain HTTP sent to a TLS listener with this 400 before closing.
     if (body.find("HTTP request to an HTTPS server") != std::string_view::npos)
       return Classification::kTlsListener;
-    return Classification::kPlaintext;
+    if (status == 200 && body.find("\"etcdserver\"") != std::string_view::npos)
+      return Classification::kPlaintext;
+    return Classification::kUnexpected;
   }
   if (first_bytes.empty()) return Classification::kNoAnswer;
   // A TLS record: alert (0x15) or handshake (0x16) with a 3.x version.
@@ -57,6 +59,14 @@ Classification classify_etcd_plaintext(int status, std::string_view body,
       first_bytes[1] == '\x03')
     return Classification::kTlsListener;
   return Classification::kNotHttp;
+}
+
+Classification classify_legacy_port(TargetKind kind, int status, std::string_view body) {
+  if (status == 0) return Classification::kNoAnswer;
+  if (status != 200) return Classification::kUnexpected;
+  if (kind == TargetKind::kLegacyApiServer && body.find("\"gitVersion\"") == std::string_view::npos)
+    return Classification::kUnexpected;
+  return Classification::kLegacyPortOpen;
 }
 
 Classification classify_etcd_tls(const TlsSession& tls, int status) {

@@ -89,8 +89,20 @@ void add_component(std::vector<Target>& out, const ControlPlaneComponent& c) {
   }
 }
 
+// The read-only port the kubelet's configuration names (configz readOnlyPort), else 10255:
+// a configuration saying 0 is what the probe is there to check.
+int readonly_port(const collect::Node& node) {
+  if (node.kubelet.state != collect::KubeletConfig::State::kOk) return 10255;
+  const auto& cfg = node.kubelet.config;
+  auto it = cfg.is_object() ? cfg.find("readOnlyPort") : cfg.end();
+  if (it == cfg.end() || !it->is_number_integer()) return 10255;
+  int64_t port = it->get<int64_t>();
+  return port > 0 && port <= 65535 ? static_cast<int>(port) : 10255;
+}
+
 void add_nodes(std::vector<Target>& out, const Inventory& inv) {
   for (const auto& node : inv.nodes) {
+    const int readonly = readonly_port(node);
     for (const char* type : {"InternalIP", "ExternalIP"}) {
       for (const auto& addr : node.addresses) {
         if (addr.type != type || addr.address.empty()) continue;
@@ -98,7 +110,7 @@ void add_nodes(std::vector<Target>& out, const Inventory& inv) {
         std::string src = "node/" + node.meta.name + " " + type;
         int kubelet_port = node.kubelet_port > 0 ? node.kubelet_port : 10250;
         out.push_back(Target{TargetKind::kKubelet, addr.address, kubelet_port, node.meta.name, src});
-        out.push_back(Target{TargetKind::kKubeletReadOnly, addr.address, 10255, node.meta.name, src});
+        out.push_back(Target{TargetKind::kKubeletReadOnly, addr.address, readonly, node.meta.name, src});
         out.push_back(Target{TargetKind::kKubeProxy, addr.address, 10249, node.meta.name, src});
       }
     }

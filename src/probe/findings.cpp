@@ -174,9 +174,11 @@ void etcd_plaintext(Emitter& e, const ProbeResult& r) {
   } else if (r.classification == Classification::kTlsListener) {
     if (client) e.add("RMP-104", Status::kPass, "the client port wants TLS");
     // Client certificates are P-5's to decide.
-  } else {
-    e.inconclusive({client ? "RMP-104" : "RMP-106"});
+  } else if (client) {
+    e.inconclusive({"RMP-104"});
   }
+  // A peer port that did not answer plain HTTP conclusively: P-5 (which always follows) decides
+  // RMP-106, so it gets one verdict.
 }
 
 void etcd_tls(Emitter& e, const ProbeResult& r) {

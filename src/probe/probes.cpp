@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include <openssl/ssl.h>
 
@@ -215,21 +216,28 @@ std::string status_text(const Exchange& e) {
   return e.status != 0 ? "HTTP " + std::to_string(e.status) : "no HTTP answer (" + e.error + ")";
 }
 
-// The probes that just look for any HTTP answer on a plain port (P-3, P-9, P-11).
+// The probes of a plain-HTTP port (P-3, P-9, P-11): one GET, `classify` reads the answer.
 ProbeResult plain_http_probe(ProbeId id, const Target& t, const std::string& path, BodyPolicy body,
-                             Classification on_answer, const std::string& meaning,
-                             const ProbeOptions& o) {
+                             const std::function<Classification(int, std::string_view)>& classify,
+                             const std::string& meaning, const ProbeOptions& o) {
   Run run(id, t, o);
   Fetch f = fetch(t, request(t, path), run.budget, body, nullptr);
   if (!run.first(f)) return run.done();
   if (f.exchange.status != 0) {
-    run.r.classification = on_answer;
-    run.r.summary = "GET " + path + " answered HTTP " + std::to_string(f.exchange.status) + ": " + meaning;
+    run.r.classification = classify(f.exchange.status, f.body);
+    run.r.summary = "GET " + path + " answered HTTP " + std::to_string(f.exchange.status) + ": " +
+                    (run.r.classification == Classification::kUnexpected ? "not the expected server"
+                                                                         : meaning);
   } else {
     run.r.classification = f.first_bytes.empty() ? Classification::kNoAnswer : Classification::kNotHttp;
     run.r.summary = "open, but " + f.exchange.error;
   }
   return run.done();
+}
+
+// P-3 and P-9: any HTTP answer shows the port open (cis-controls.md §1 "P").
+Classification any_answer(Classification open, int status) {
+  return status != 0 ? open : Classification::kNoAnswer;
 }
 
 // The probes that send one request with rampart's own credential (P-2, P-10). The body is
@@ -323,6 +331,9 @@ ProbeResult etcd_plaintext(const Target& t, const ProbeOptions& o) {
       break;
     case Classification::kTlsListener:
       r.summary = "plain HTTP refused the way a TLS listener does: not plaintext";
+      break;
+    case Classification::kUnexpected:
+      r.summary = "GET /version answered " + status_text(f.exchange) + ", but not the way etcd does";
       break;
     default:
       r.summary = "open, but " + (f.exchange.error.empty() ? status_text(f.exchange) : f.exchange.error);
@@ -572,9 +583,10 @@ std::vector<ProbeResult> probe_target(const Target& t, const ProbeOptions& o) {
                                          " (compare with rampart's RBAC on nodes/proxy)", o));
         break;
       case ProbeId::kKubeletReadOnly:
-        out.push_back(plain_http_probe(id, t, "/pods", {kExcerptData, 16 * 1024},
-                                       Classification::kReadOnlyOpen,
-                                       "the kubelet read-only port is open", o));
+        out.push_back(plain_http_probe(
+            id, t, "/pods", {kExcerptData, 16 * 1024},
+            [](int status, std::string_view) { return any_answer(Classification::kReadOnlyOpen, status); },
+            "the kubelet read-only port is open", o));
         break;
       case ProbeId::kEtcdPlaintext: out.push_back(etcd_plaintext(t, o)); break;
       case ProbeId::kEtcdTls: {
@@ -598,9 +610,10 @@ std::vector<ProbeResult> probe_target(const Target& t, const ProbeOptions& o) {
         break;
       case ProbeId::kComponentEndpoints: out.push_back(component_endpoints(t, o)); break;
       case ProbeId::kKubeProxyMetrics:
-        out.push_back(plain_http_probe(id, t, "/metrics", {kExcerptNone, 0},
-                                       Classification::kMetricsOpen,
-                                       "kube-proxy metrics are reachable beyond loopback", o));
+        out.push_back(plain_http_probe(
+            id, t, "/metrics", {kExcerptNone, 0},
+            [](int status, std::string_view) { return any_answer(Classification::kMetricsOpen, status); },
+            "kube-proxy metrics are reachable beyond loopback", o));
         break;
       case ProbeId::kProfiling:
         // The index page only: /debug/pprof/profile would make the server profile itself.
@@ -608,9 +621,10 @@ std::vector<ProbeResult> probe_target(const Target& t, const ProbeOptions& o) {
         break;
       case ProbeId::kLegacyPort: {
         const char* path = t.kind == TargetKind::kLegacyApiServer ? "/version" : "/healthz";
-        out.push_back(plain_http_probe(id, t, path, {kExcerptStatus, 4096},
-                                       Classification::kLegacyPortOpen,
-                                       "a legacy insecure port answers plain HTTP", o));
+        out.push_back(plain_http_probe(
+            id, t, path, {kExcerptStatus, 4096},
+            [&t](int status, std::string_view body) { return classify_legacy_port(t.kind, status, body); },
+            "a legacy insecure port answers plain HTTP", o));
         break;
       }
     }

@@ -170,6 +170,9 @@ class TlsProbeTest(ServersTestCase):
             (["probe", "tls://h", "--probe-token-file", "/nonexistent/token"],
              "rampart: /nonexistent/token: cannot read the probe token file"),
             (["probe", "tls://h", "--output", "yaml"], "rampart: --output: yaml not in {text,json}"),
+            (["probe", "--inventory", "/nonexistent/inv.json"],
+             "rampart: /nonexistent/inv.json: cannot read the inventory file"),
+            (["probe", "--inventory", __file__], f"rampart: {__file__}: the inventory file is not JSON"),
         ]
         for args, expected in cases:
             code, out, err, _ = run_rampart(*args)

@@ -15,9 +15,16 @@ Classification classify_kubelet_anonymous(int status);
 Classification classify_kubelet_credentialed(int status);
 
 /// P-4: what plain `GET /version` got. `status` 0 means no HTTP answer; `first_bytes` is what
-/// came instead (empty: the connection closed or timed out without a byte).
+/// came instead (empty: the connection closed or timed out without a byte). Plaintext means
+/// etcd's own answer (200 with `"etcdserver"`); another HTTP server on the port is `unexpected`.
 Classification classify_etcd_plaintext(int status, std::string_view body,
                                        std::string_view first_bytes);
+
+/// P-11: what a legacy insecure port answered. The old API port answers `GET /version` with
+/// 200 and the version JSON (`gitVersion`), the old scheduler and controller-manager ports
+/// `GET /healthz` with 200. Any other HTTP answer is some other server (8080 is a popular port):
+/// `unexpected`, not an exposure.
+Classification classify_legacy_port(TargetKind kind, int status, std::string_view body);
 
 /// P-5: the handshake without a client certificate, then the status of `GET /version` (0 when
 /// no HTTP answer came; the alert that came instead is in `tls.alert_received`).

@@ -12,7 +12,8 @@ namespace rampart::probe {
 
 /// Every probe target the Inventory implies, sorted and de-duplicated (sort_and_dedupe):
 /// - per node, for its InternalIP then ExternalIP addresses: kubelet (Node::kubelet_port),
-///   kubelet read-only 10255 and kube-proxy metrics 10249;
+///   kubelet read-only (configz readOnlyPort when it is set and not 0, else 10255) and
+///   kube-proxy metrics 10249;
 /// - the API server at `api_server` (the kubeconfig server URL; may be empty) and at the host IP
 ///   of each kube-apiserver mirror pod (`--secure-port`, default 6443), plus the legacy
 ///   insecure port (`--insecure-port` when set and not 0, else 8080) on those hosts;

@@ -22,7 +22,9 @@ TEST_CASE("classify: kubelet /pods for anonymous (P-1) and with a credential (P-
 TEST_CASE("classify: etcd plain GET /version (P-4)", "[probe]") {
   CHECK(classify_etcd_plaintext(200, R"({"etcdserver":"3.4.23","etcdcluster":"3.4.0"})", "HTTP/1.1") ==
         C::kPlaintext);
-  CHECK(classify_etcd_plaintext(404, "404 page not found", "HTTP/1.1") == C::kPlaintext);
+  // Some other HTTP server on the port (a proxy, an app) is not an etcd speaking plaintext.
+  CHECK(classify_etcd_plaintext(404, "404 page not found", "HTTP/1.1") == C::kUnexpected);
+  CHECK(classify_etcd_plaintext(200, "<html>", "HTTP/1.1") == C::kUnexpected);
   // Go's net/http answer to plain HTTP on a TLS listener.
   CHECK(classify_etcd_plaintext(400, "Client sent an HTTP request to an HTTPS server.\n", "HTTP/1.0") ==
         C::kTlsListener);
@@ -30,6 +32,16 @@ TEST_CASE("classify: etcd plain GET /version (P-4)", "[probe]") {
   CHECK(classify_etcd_plaintext(0, "", std::string("\x16\x03\x03", 3)) == C::kTlsListener);
   CHECK(classify_etcd_plaintext(0, "", "garbage") == C::kNotHttp);
   CHECK(classify_etcd_plaintext(0, "", "") == C::kNoAnswer);
+}
+
+TEST_CASE("classify: legacy insecure ports (P-11)", "[probe]") {
+  CHECK(classify_legacy_port(TargetKind::kLegacyApiServer, 200, R"({"major":"1","gitVersion":"v1.15.0"})") ==
+        C::kLegacyPortOpen);
+  CHECK(classify_legacy_port(TargetKind::kLegacyApiServer, 200, "<html>tomcat</html>") == C::kUnexpected);
+  CHECK(classify_legacy_port(TargetKind::kLegacyApiServer, 404, "") == C::kUnexpected);
+  CHECK(classify_legacy_port(TargetKind::kLegacyScheduler, 200, "ok") == C::kLegacyPortOpen);
+  CHECK(classify_legacy_port(TargetKind::kLegacyControllerManager, 403, "") == C::kUnexpected);
+  CHECK(classify_legacy_port(TargetKind::kLegacyScheduler, 0, "") == C::kNoAnswer);
 }
 
 TEST_CASE("classify: etcd TLS without a client certificate (P-5)", "[probe]") {

@@ -59,6 +59,20 @@ TEST_CASE("discover: nodes give kubelet, read-only and kube-proxy targets per ad
   CHECK(ext->source == "node/w2 ExternalIP");
 }
 
+TEST_CASE("discover: the read-only port comes from the kubelet configuration when it names one", "[probe]") {
+  Inventory inv;
+  Node a = node("a", {{"InternalIP", "10.0.0.1"}});
+  a.kubelet.state = rampart::collect::KubeletConfig::State::kOk;
+  a.kubelet.config = {{"readOnlyPort", 10266}};
+  Node b = node("b", {{"InternalIP", "10.0.0.2"}});
+  b.kubelet.state = rampart::collect::KubeletConfig::State::kOk;
+  b.kubelet.config = {{"authentication", {}}};  // absent = 0: still probe 10255
+  inv.nodes = {a, b};
+  auto targets = discover_targets(inv, "");
+  CHECK(find(targets, "kubelet-readonly://10.0.0.1:10266") != nullptr);
+  CHECK(find(targets, "kubelet-readonly://10.0.0.2:10255") != nullptr);
+}
+
 TEST_CASE("discover: control-plane flags give API server, etcd, controller-manager, scheduler", "[probe]") {
   Inventory inv;
   inv.control_plane.push_back(component(

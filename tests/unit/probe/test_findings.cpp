@@ -120,6 +120,10 @@ TEST_CASE("findings: etcd client and peer ports (RMP-104..106)", "[probe]") {
   CHECK(verdicts(peer) == std::vector<std::string>{"RMP-106 FAIL -"});
   peer.results.back().classification = C::kClientCertRequired;
   CHECK(verdicts(peer) == std::vector<std::string>{"RMP-106 PASS -"});
+  // Some other HTTP server on the peer port: one verdict, from P-5.
+  peer.results.front().classification = C::kUnexpected;
+  peer.results.back().classification = C::kUnexpected;
+  CHECK(verdicts(peer) == std::vector<std::string>{"RMP-106 ERROR -"});
 }
 
 TEST_CASE("findings: API server anonymous access (RMP-108, RMP-109)", "[probe]") {
