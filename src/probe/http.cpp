@@ -113,6 +113,12 @@ HttpResponseReader::State HttpResponseReader::feed(std::string_view bytes) {
     rest.append(bytes.substr(take));
     buffer_.resize(end);
     if (parse_headers() != State::kNeedMore) return state_;
+    if (limits_.max_body == 0) {  // status only: never wait for a body nobody keeps
+      response_.body_truncated = true;
+      phase_ = Phase::kDone;
+      state_ = State::kComplete;
+      return state_;
+    }
     buffer_.clear();
     std::string_view data(rest);
     return consume_body(data);

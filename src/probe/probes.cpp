@@ -261,7 +261,7 @@ ProbeResult credentialed_probe(ProbeId id, const Target& t, const std::string& p
 ProbeResult kubelet_anonymous(const Target& t, const ProbeOptions& o) {
   Run run(ProbeId::kKubeletAnonymous, t, o);
   TlsOptions tls = tls_options(t);
-  Fetch f = fetch(t, request(t, "/pods"), run.budget, {kExcerptData, 64 * 1024}, &tls);
+  Fetch f = fetch(t, request(t, "/pods"), run.budget, {kExcerptData, 16 * 1024}, &tls);
   if (!run.first(f)) return run.done();
   ProbeResult& r = run.r;
   r.classification = classify_kubelet_anonymous(f.exchange.status);

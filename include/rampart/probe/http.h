@@ -33,7 +33,8 @@ bool request_is_valid(const HttpRequest& request);
 struct HttpLimits {
   size_t max_header_bytes = 16 * 1024;  ///< status line and headers together
   size_t max_headers = 64;
-  size_t max_body = 64 * 1024;  ///< body bytes kept (decoded); reading stops after this
+  size_t max_body = 64 * 1024;  ///< body bytes kept (decoded); reading stops after this;
+                                ///< 0 = complete at the end of the headers
 };
 
 struct HttpResponse {

@@ -129,6 +129,10 @@ TEST_CASE("http: bodies stop at the limit and say so", "[probe]") {
   CHECK(status_only.feed("HTTP/1.1 200 OK\r\n\r\n# HELP metric") == State::kComplete);
   CHECK(status_only.response().status == 200);
   CHECK(status_only.response().body.empty());
+  // With no body kept, the answer is complete when the headers are: no waiting for the body.
+  HttpResponseReader headers_only(none);
+  CHECK(headers_only.feed("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n") == State::kComplete);
+  CHECK(headers_only.response().body_truncated);
 }
 
 TEST_CASE("http: hostile input: huge headers, no CRLF, binary, too many headers", "[probe]") {
