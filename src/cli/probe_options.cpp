@@ -18,8 +18,8 @@ Result<std::string> read_file(const std::string& path, const char* what) {
 }
 
 Result<std::chrono::milliseconds> seconds(double value, const char* flag) {
-  if (!std::isfinite(value) || value <= 0 || value > 600)
-    return fail(ErrorKind::kUsage, std::string(flag) + " must be between 0 and 600 seconds");
+  if (!std::isfinite(value) || value < 0.1 || value > 600)
+    return fail(ErrorKind::kUsage, std::string(flag) + " must be between 0.1 and 600 seconds");
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(value * 1000)));
 }
 

@@ -165,7 +165,7 @@ class TlsProbeTest(ServersTestCase):
             (["probe", "ftp://x"], "rampart: ftp://x: unknown target kind \"ftp\""),
             (["probe", "kubelet://h:70000"], "rampart: kubelet://h:70000: invalid port"),
             (["probe", "--kubelet", "bad host"], "rampart: bad host: --kubelet: invalid character in host"),
-            (["probe", "tls://h", "--probe-timeout", "0"], "rampart: --probe-timeout must be between 0 and 600 seconds"),
+            (["probe", "tls://h", "--probe-timeout", "0"], "rampart: --probe-timeout must be between 0.1 and 600 seconds"),
             (["probe", "tls://h", "--probe-concurrency", "0"], "rampart: --probe-concurrency must be between 1 and 256"),
             (["probe", "tls://h", "--probe-token-file", "/nonexistent/token"],
              "rampart: /nonexistent/token: cannot read the probe token file"),
