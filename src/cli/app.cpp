@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   add_config_command(app, global);
   add_inventory_command(app, global);
   add_auth_command(app, global);
+  add_probe_command(app, global);
 
   command_exit_code() = kExitOk;
   try {

@@ -32,5 +32,6 @@ void add_evidence_command(CLI::App& app, GlobalOptions& global);
 void add_config_command(CLI::App& app, GlobalOptions& global);
 void add_inventory_command(CLI::App& app, GlobalOptions& global);
 void add_auth_command(CLI::App& app, GlobalOptions& global);
+void add_probe_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli
