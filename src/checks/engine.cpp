@@ -76,3 +76,24 @@ std::vector<CheckResult> run_checks(const std::vector<const CatalogEntry*>& entr
 }
 
 }  // namespace rampart::checks
+
+namespace rampart::checks {
+
+Result<Evaluation> evaluate(const collect::Inventory& inv, const Catalog& catalog, const Selection& selection,
+                            const ScanOptions& options, const probe::ProbeResults* probes) {
+  auto selected = select_checks(catalog, selection);
+  if (!selected) return tl::unexpected(selected.error());
+  rbac::Index index(inv);
+  ClusterFacts facts(inv, options);
+  ScanView view{inv, probes, options, index, catalog, facts, nullptr};
+  Evaluation out;
+  out.results = run_checks(*selected, view);
+  out.workload_namespaces = facts.workload_namespaces();
+  std::set<std::string> chosen;
+  for (const auto* e : *selected) chosen.insert(e->id);
+  for (const auto& e : catalog.entries)
+    if (!chosen.count(e.id)) out.not_selected.push_back(e.id);
+  return out;
+}
+
+}  // namespace rampart::checks

@@ -31,6 +31,9 @@ int run(int argc, char** argv) {
   app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
 
   add_version_command(app, global);
+  add_checks_command(app, global);
+  add_who_can_command(app, global);
+  add_scan_command(app, global);
 
   command_exit_code() = kExitOk;
   try {

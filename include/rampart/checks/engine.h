@@ -32,3 +32,18 @@ std::vector<CheckResult> run_checks(const std::vector<const CatalogEntry*>& entr
                                     const ScanView& view);
 
 }  // namespace rampart::checks
+
+namespace rampart::checks {
+
+/// Everything one scan's evaluation produced.
+struct Evaluation {
+  std::vector<CheckResult> results;              ///< catalog order
+  std::vector<std::string> workload_namespaces;  ///< namespaces scored per namespace
+  std::vector<std::string> not_selected;         ///< catalog ids left out by the selection
+};
+
+/// Builds the RBAC index and per-scan lookups, selects and runs the checks.
+[[nodiscard]] Result<Evaluation> evaluate(const collect::Inventory& inv, const Catalog& catalog, const Selection& selection,
+                                          const ScanOptions& options, const probe::ProbeResults* probes = nullptr);
+
+}  // namespace rampart::checks

@@ -28,5 +28,8 @@ struct CommandError : std::runtime_error {
 int& command_exit_code();
 
 void add_version_command(CLI::App& app, GlobalOptions& global);
+void add_checks_command(CLI::App& app, GlobalOptions& global);
+void add_who_can_command(CLI::App& app, GlobalOptions& global);
+void add_scan_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli
