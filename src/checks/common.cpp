@@ -42,6 +42,8 @@ collect::ObjectRef pod_ref(const collect::Pod& p) { return ref("Pod", p.meta.nam
 
 Outcome fold(std::vector<Finding> findings, std::string_view what_plural, std::vector<Evidence> pass_evidence) {
   Outcome out;
+  // Sorted first, so "first" in the reason is the first line a report shows.
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.resource < b.resource; });
   size_t counts[7] = {};
   for (const auto& f : findings) ++counts[static_cast<int>(f.status)];
   auto n = [&](Status s) { return counts[static_cast<int>(s)]; };

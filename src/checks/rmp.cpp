@@ -275,8 +275,7 @@ struct Ability {
 const std::vector<Ability>& abilities() {
   static const std::vector<Ability> a = {
       {"act as cluster-admin (every verb on every resource)", Severity::kCritical, "*", "*", "*", true},
-      {"read all secrets cluster-wide", Severity::kCritical, "get", "", "secrets", true},
-      {"list all secrets cluster-wide", Severity::kCritical, "list", "", "secrets", true},
+      {"read all secrets cluster-wide", Severity::kCritical, "get|list|watch", "", "secrets", true},
       {"reach every kubelet through nodes/proxy", Severity::kCritical, "get", "", "nodes/proxy", true},
       {"escalate role permissions", Severity::kCritical, "escalate", "rbac.authorization.k8s.io", "clusterroles", true},
       {"bind any cluster role", Severity::kCritical, "bind", "rbac.authorization.k8s.io", "clusterroles", true},
@@ -286,7 +285,7 @@ const std::vector<Ability>& abilities() {
       {"exec into pods in every namespace", Severity::kHigh, "create", "", "pods/exec", true},
       {"create deployments in every namespace", Severity::kHigh, "create", "apps", "deployments", true},
       {"mint service-account tokens in every namespace", Severity::kHigh, "create", "", "serviceaccounts/token", true},
-      {"read secrets in its own namespace", Severity::kMedium, "get", "", "secrets", false},
+      {"read secrets in its own namespace", Severity::kMedium, "get|list|watch", "", "secrets", false},
       {"create pods in its own namespace", Severity::kMedium, "create", "", "pods", false},
   };
   return a;
@@ -311,7 +310,14 @@ Outcome blast_radius(const ScanView& v) {
       auto id = rbac::service_account_identity(p->meta.namespace_, p->service_account);
       for (const auto& a : abilities()) {
         auto scope = a.cluster_wide ? rbac::Scope::cluster_wide() : rbac::Scope::in(p->meta.namespace_);
-        auto grants = v.rbac.grants_for(id, a.verb, a.group, a.resource, scope);
+        std::vector<rbac::Grant> grants;
+        std::string verbs = a.verb;
+        for (size_t start = 0; start <= verbs.size();) {  // "get|list|watch": any of them
+          size_t bar = std::min(verbs.find('|', start), verbs.size());
+          auto more = v.rbac.grants_for(id, verbs.substr(start, bar - start), a.group, a.resource, scope);
+          grants.insert(grants.end(), more.begin(), more.end());
+          start = bar + 1;
+        }
         grants.erase(std::remove_if(grants.begin(), grants.end(), [](const rbac::Grant& g) { return g.narrowed; }), grants.end());
         if (grants.empty()) continue;
         // An own-namespace ability adds nothing when the same one is held cluster-wide.

@@ -73,7 +73,7 @@ class TextRenderer : public Renderer {
  private:
   std::string status(Status s) const {
     std::string tag = std::string("[") + checks::to_string(s) + "]";
-    tag.resize(8, ' ');
+    tag.resize(9, ' ');
     if (!opts_.color) return tag;
     return std::string(colour_of(s)) + tag + "\033[0m";
   }
@@ -103,22 +103,24 @@ class TextRenderer : public Renderer {
   void render_check(const checks::CheckResult& c, std::ostream& out) const {
     Status s = c.outcome.status;
     out << status(s) << c.entry.id << "  " << c.entry.title << "  (" << checks::to_string(c.severity) << ")\n";
-    if (!c.outcome.reason.empty()) out << "          " << c.outcome.reason << "\n";
+    if (!c.outcome.reason.empty()) out << "           " << c.outcome.reason << "\n";
     size_t shown = 0;
     for (const auto& f : c.outcome.findings) {
       if (!opts_.verbose && shown == kFindingsShown) break;
       ++shown;
-      out << "          - " << checks::to_string(f.status) << " " << resource_text(f.resource) << ": " << f.message;
+      out << "           - " << checks::to_string(f.status) << " " << resource_text(f.resource);
+      // A lone finding usually is the reason itself: name the resource without repeating it.
+      if (!(c.outcome.findings.size() == 1 && f.message == c.outcome.reason)) out << ": " << f.message;
       if (f.severity && *f.severity != c.severity) out << " [" << checks::to_string(*f.severity) << "]";
       out << "\n";
       if (opts_.verbose)
-        for (const auto& e : f.evidence) out << "              " << e.source << ": " << e.what << " = " << e.value << "\n";
+        for (const auto& e : f.evidence) out << "               " << e.source << ": " << e.what << " = " << e.value << "\n";
     }
     if (shown < c.outcome.findings.size())
-      out << "          ... and " << c.outcome.findings.size() - shown << " more (-v or --output json shows all)\n";
+      out << "           ... and " << c.outcome.findings.size() - shown << " more (-v or --output json shows all)\n";
     if (opts_.verbose)
-      for (const auto& e : c.outcome.evidence) out << "          evidence: " << e.source << ": " << e.what << " = " << e.value << "\n";
-    if (s == Status::kFail || s == Status::kWarn) out << "          Remediation: " << c.entry.remediation << "\n";
+      for (const auto& e : c.outcome.evidence) out << "           evidence: " << e.source << ": " << e.what << " = " << e.value << "\n";
+    if (s == Status::kFail || s == Status::kWarn) out << "           Remediation: " << c.entry.remediation << "\n";
   }
 
   void render_summary(const ScanReport& r, std::ostream& out) const {
