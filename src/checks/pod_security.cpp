@@ -147,6 +147,7 @@ RAMPART_CHECK("5.2.7", no_root);
 
 PodIssues net_raw(const Pod& p) {
   PodIssues out;
+  if (p.os_name == "windows") return out;  // Linux capabilities do not apply
   for (const auto& c : p.containers) {
     if (has_cap(adds(c), {"NET_RAW", "ALL"})) out.fail.push_back(container_label(c) + ": adds NET_RAW");
     else if (!has_cap(drops(c), {"NET_RAW", "ALL"}))
@@ -168,7 +169,7 @@ PodIssues extra_caps(const Pod& p) {
     }
     if (!beyond.empty()) out.fail.push_back(container_label(c) + ": adds " + join(beyond));
     else if (!extra.empty()) out.warn.push_back(container_label(c) + ": adds " + join(extra));
-    else if (!has_cap(drops(c), {"ALL"})) out.warn.push_back(container_label(c) + ": does not drop ALL");
+    else if (!has_cap(drops(c), {"ALL"}) && p.os_name != "windows") out.warn.push_back(container_label(c) + ": does not drop ALL");
   }
   return out;
 }

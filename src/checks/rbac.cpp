@@ -116,8 +116,8 @@ Outcome pod_creators(const ScanView& v) {
   Outcome direct = grants_outcome(v, query(v, {"create"}, "", {"pods"}, rbac::Scope::anywhere()), "");
   std::vector<Hit> indirect = query(v, {"create", "update", "patch"}, "apps", {"deployments", "replicasets", "statefulsets", "daemonsets"},
                                     rbac::Scope::anywhere());
-  for (auto& h : query(v, {"create", "update", "patch"}, "batch", {"jobs", "cronjobs"}, rbac::Scope::anywhere())) indirect.push_back(std::move(h));
-  for (auto& h : query(v, {"create", "update", "patch"}, "", {"replicationcontrollers"}, rbac::Scope::anywhere())) indirect.push_back(std::move(h));
+  merge_hits(indirect, query(v, {"create", "update", "patch"}, "batch", {"jobs", "cronjobs"}, rbac::Scope::anywhere()));
+  merge_hits(indirect, query(v, {"create", "update", "patch"}, "", {"replicationcontrollers"}, rbac::Scope::anywhere()));
   Outcome ind = grants_outcome(v, indirect, "", "indirect");
   Outcome out;
   out.findings = std::move(direct.findings);
@@ -245,9 +245,10 @@ RAMPART_CHECK("5.1.7", system_masters);
 Outcome escalation_verbs(const ScanView& v) {
   if (auto e = require_rbac(v)) return *e;
   auto hits = query(v, {"bind", "escalate"}, "rbac.authorization.k8s.io", {"roles", "clusterroles"}, rbac::Scope::anywhere());
-  for (auto& h : query(v, {"impersonate"}, "", {"users", "groups", "serviceaccounts"}, rbac::Scope::anywhere())) hits.push_back(std::move(h));
-  for (auto& h : query(v, {"impersonate"}, "authentication.k8s.io", {"uids", "userextras"}, rbac::Scope::anywhere()))
-    hits.push_back(std::move(h));
+  // Impersonation is its own finding: merging it with bind/escalate would read as "impersonate roles".
+  auto impersonate = query(v, {"impersonate"}, "", {"users", "groups", "serviceaccounts"}, rbac::Scope::anywhere());
+  merge_hits(impersonate, query(v, {"impersonate"}, "authentication.k8s.io", {"uids", "userextras"}, rbac::Scope::anywhere()));
+  hits.insert(hits.end(), impersonate.begin(), impersonate.end());
   return grants_outcome(v, hits, "no subject outside the bootstrap defaults can bind, escalate or impersonate");
 }
 RAMPART_CHECK("5.1.8", escalation_verbs);
