@@ -3,6 +3,7 @@
 // listed as evidence: exempting by a "system:" name prefix would let anyone hide a binding by
 // naming it system:foo.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "rbac_common.h"
@@ -171,6 +172,7 @@ RAMPART_CHECK("5.1.5", default_sa_unused);
 Outcome token_automount(const ScanView& v) {
   if (auto e = require(v, {ResourceType::kPods, ResourceType::kServiceAccounts})) return *e;
   std::vector<Finding> findings;
+  std::map<std::string, bool> unbound;  // ServiceAccount -> has no bindings of its own
   size_t checked = 0;
   for (const auto& p : v.inv.pods) {
     if (p.mirror || v.facts.is_excluded_namespace(p.meta.namespace_)) continue;
@@ -192,8 +194,15 @@ Outcome token_automount(const ScanView& v) {
     f.message = "mounts the token of ServiceAccount " + p.service_account + " (automount from " + why + ")";
     for (const auto& vol : p.volumes)
       if (vol.name.starts_with("kube-api-access-")) f.evidence.push_back(api("volume " + vol.name, vol.type));
-    auto bindings = v.rbac.bindings_for(rbac::service_account_identity(p.meta.namespace_, p.service_account));
-    if (std::all_of(bindings.begin(), bindings.end(), [](const collect::Binding* b) { return rbac::is_bootstrap(b->meta); }))
+    std::string sa_key = p.meta.namespace_ + "/" + p.service_account;
+    auto known = unbound.find(sa_key);
+    if (known == unbound.end()) {  // once per service account, not once per pod
+      auto bindings = v.rbac.bindings_for(rbac::service_account_identity(p.meta.namespace_, p.service_account));
+      known = unbound.emplace(sa_key, std::all_of(bindings.begin(), bindings.end(),
+                                                  [](const collect::Binding* b) { return rbac::is_bootstrap(b->meta); }))
+                  .first;
+    }
+    if (known->second)
       f.evidence.push_back(api("hint", "ServiceAccount " + p.service_account + " has no bindings of its own: the token is likely unused"));
     findings.push_back(std::move(f));
   }
