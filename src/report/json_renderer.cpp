@@ -51,14 +51,35 @@ json check_json(const checks::CheckResult& r) {
           {"findings", findings}};
 }
 
+json document(const ScanReport& r, bool with_checks);
+
+// Writes the same bytes as to_json(report).dump(2), but holds only one check's JSON in memory at
+// a time: a large cluster's report has hundreds of thousands of findings.
 class JsonRenderer : public Renderer {
  public:
-  void render(const ScanReport& report, std::ostream& out) const override { out << to_json(report).dump(2) << "\n"; }
+  void render(const ScanReport& report, std::ostream& out) const override {
+    std::string head = document(report, false).dump(2);
+    const std::string placeholder = "\"checks\": []";
+    auto at = head.find(placeholder);
+    out << head.substr(0, at) << "\"checks\": [";
+    for (size_t i = 0; i < report.checks.size(); ++i) {
+      out << (i ? ",\n" : "\n");
+      std::string one = check_json(report.checks[i]).dump(2);
+      // Re-indent to the array's depth (two levels of two spaces).
+      size_t start = 0;
+      while (start < one.size()) {
+        size_t nl = one.find('\n', start);
+        if (nl == std::string::npos) nl = one.size();
+        out << "    " << std::string_view(one).substr(start, nl - start);
+        if (nl < one.size()) out << "\n";
+        start = nl + 1;
+      }
+    }
+    out << (report.checks.empty() ? "]" : "\n  ]") << head.substr(at + placeholder.size()) << "\n";
+  }
 };
 
-}  // namespace
-
-json to_json(const ScanReport& r) {
+json document(const ScanReport& r, bool with_checks) {
   json doc;
   doc["schema_version"] = r.schema_version;
   doc["scanner"] = {{"name", r.scanner_name}, {"version", r.scanner_version}};
@@ -86,7 +107,8 @@ json to_json(const ScanReport& r) {
                        {"level", r.exclusions.level ? json(*r.exclusions.level) : json(nullptr)}};
   doc["summary"] = counts_json(r.score.counts);
   json checks = json::array();
-  for (const auto& c : r.checks) checks.push_back(check_json(c));
+  if (with_checks)
+    for (const auto& c : r.checks) checks.push_back(check_json(c));
   doc["checks"] = checks;
   json sections = json::array();
   for (const auto& s : r.score.sections)
@@ -102,6 +124,10 @@ json to_json(const ScanReport& r) {
   doc["score"] = {{"overall", optional_number(r.score.overall)}, {"grade", r.score.grade}, {"sections", sections}, {"namespaces", namespaces}};
   return doc;
 }
+
+}  // namespace
+
+json to_json(const ScanReport& r) { return document(r, true); }
 
 std::unique_ptr<Renderer> make_json_renderer() { return std::make_unique<JsonRenderer>(); }
 
