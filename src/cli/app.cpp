@@ -25,6 +25,7 @@ int run(int argc, char** argv) {
                "rampart"};
   app.require_subcommand(1);
   // Global options (-v, --no-color) may also follow the subcommand: `rampart inventory -vvv`.
+  // Global options (-v, --no-color) may also follow the subcommand: `rampart scan -v`.
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
   GlobalOptions global;
@@ -38,6 +39,9 @@ int run(int argc, char** argv) {
   add_inventory_command(app, global);
   add_auth_command(app, global);
   add_probe_command(app, global);
+  add_checks_command(app, global);
+  add_who_can_command(app, global);
+  add_scan_command(app, global);
 
   command_exit_code() = kExitOk;
   try {

@@ -460,6 +460,8 @@ struct Inventory {
   std::vector<Workload> workloads;
   std::vector<std::string> crds;          // CustomResourceDefinition names (plural.group)
   std::vector<ControlPlaneComponent> control_plane;
+  /// ConfigMap kube-system/kube-proxy, key config.conf (KubeProxyConfiguration YAML), when read.
+  std::optional<std::string> kube_proxy_config;
   std::map<ResourceType, CollectStatus> status;
   std::vector<std::string> namespace_filter;          // --namespace, empty = all
   std::vector<std::string> excluded_namespaces;       // --exclude-namespace

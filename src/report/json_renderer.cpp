@@ -1,0 +1,134 @@
+// The JSON report (docs/report-schema.md). Key order is nlohmann's (sorted), array order is the
+// model's (catalog order, sorted findings), so the same scan gives the same bytes.
+#include <optional>
+
+#include "rampart/report/renderer.h"
+
+namespace rampart::report {
+namespace {
+
+using nlohmann::json;
+
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json counts_json(const score::StatusCounts& counts) {
+  json out = json::object();
+  for (auto s : {checks::Status::kPass, checks::Status::kFail, checks::Status::kWarn, checks::Status::kManual,
+                 checks::Status::kSkip, checks::Status::kError, checks::Status::kWaived}) {
+    auto it = counts.find(s);
+    out[checks::to_string(s)] = it == counts.end() ? 0 : it->second;
+  }
+  return out;
+}
+
+json evidence_json(const std::vector<checks::Evidence>& ev) {
+  json out = json::array();
+  for (const auto& e : ev) out.push_back({{"source", e.source}, {"what", e.what}, {"value", e.value}});
+  return out;
+}
+
+json check_json(const checks::CheckResult& r) {
+  json findings = json::array();
+  for (const auto& f : r.outcome.findings)
+    findings.push_back({{"status", checks::to_string(f.status)},
+                        {"severity", checks::to_string(f.severity.value_or(r.severity))},
+                        {"resource", {{"kind", f.resource.kind}, {"namespace", f.resource.namespace_}, {"name", f.resource.name}}},
+                        {"message", f.message},
+                        {"evidence", evidence_json(f.evidence)},
+                        {"tags", f.tags}});
+  return {{"id", r.entry.id},
+          {"title", r.entry.title},
+          {"section", r.entry.section},
+          {"level", r.entry.level},
+          {"automated", r.entry.automated},
+          {"sources", r.entry.sources},
+          {"status", checks::to_string(r.outcome.status)},
+          {"score", optional_number(score::status_points(r.outcome.status))},
+          {"severity", checks::to_string(r.severity)},
+          {"reason", r.outcome.reason},
+          {"remediation", r.entry.remediation},
+          {"evidence", evidence_json(r.outcome.evidence)},
+          {"findings", findings}};
+}
+
+json document(const ScanReport& r, bool with_checks);
+
+// Writes the same bytes as to_json(report).dump(2), but holds only one check's JSON in memory at
+// a time: a large cluster's report has hundreds of thousands of findings.
+class JsonRenderer : public Renderer {
+ public:
+  void render(const ScanReport& report, std::ostream& out) const override {
+    std::string head = document(report, false).dump(2);
+    const std::string placeholder = "\"checks\": []";
+    auto at = head.find(placeholder);
+    out << head.substr(0, at) << "\"checks\": [";
+    for (size_t i = 0; i < report.checks.size(); ++i) {
+      out << (i ? ",\n" : "\n");
+      std::string one = check_json(report.checks[i]).dump(2);
+      // Re-indent to the array's depth (two levels of two spaces).
+      size_t start = 0;
+      while (start < one.size()) {
+        size_t nl = one.find('\n', start);
+        if (nl == std::string::npos) nl = one.size();
+        out << "    " << std::string_view(one).substr(start, nl - start);
+        if (nl < one.size()) out << "\n";
+        start = nl + 1;
+      }
+    }
+    out << (report.checks.empty() ? "]" : "\n  ]") << head.substr(at + placeholder.size()) << "\n";
+  }
+};
+
+json document(const ScanReport& r, bool with_checks) {
+  json doc;
+  doc["schema_version"] = r.schema_version;
+  doc["scanner"] = {{"name", r.scanner_name}, {"version", r.scanner_version}};
+  std::string bench = r.benchmark;
+  auto v = bench.rfind(" v");
+  doc["benchmark"] = {{"name", v == std::string::npos ? bench : bench.substr(0, v)},
+                      {"version", v == std::string::npos ? "" : bench.substr(v + 1)}};
+  doc["generated_at"] = r.generated_at.empty() ? json(nullptr) : json(r.generated_at);
+  doc["source"] = r.source;
+  doc["cluster"] = {{"server", r.cluster.server},
+                    {"context", r.cluster.context},
+                    {"version", r.cluster.git_version},
+                    {"platform", r.cluster.platform},
+                    {"kube_system_uid", r.cluster.kube_system_uid}};
+  json gaps = json::array();
+  for (const auto& g : r.gaps) gaps.push_back({{"resource", g.resource}, {"state", g.state}, {"error", g.error}});
+  doc["coverage"] = {{"benchmark_checks", r.score.benchmark_checks},
+                     {"benchmark_evaluated", r.score.benchmark_evaluated},
+                     {"share", r.score.coverage},
+                     {"confidence", r.score.confidence},
+                     {"not_collected", gaps}};
+  doc["exclusions"] = {{"system_namespaces", r.exclusions.system_namespaces},
+                       {"excluded_namespaces", r.exclusions.excluded_namespaces},
+                       {"skipped_checks", r.exclusions.skipped_checks},
+                       {"level", r.exclusions.level ? json(*r.exclusions.level) : json(nullptr)}};
+  doc["summary"] = counts_json(r.score.counts);
+  json checks = json::array();
+  if (with_checks)
+    for (const auto& c : r.checks) checks.push_back(check_json(c));
+  doc["checks"] = checks;
+  json sections = json::array();
+  for (const auto& s : r.score.sections)
+    sections.push_back({{"id", s.id}, {"title", s.title}, {"score", optional_number(s.score)}, {"grade", s.grade}, {"counts", counts_json(s.counts)}});
+  json namespaces = json::array();
+  for (const auto& n : r.score.namespaces)
+    namespaces.push_back({{"namespace", n.namespace_},
+                          {"score", optional_number(n.score)},
+                          {"grade", n.grade},
+                          {"failing_checks", n.failing_checks},
+                          {"warning_checks", n.warning_checks},
+                          {"checks", n.checks}});
+  doc["score"] = {{"overall", optional_number(r.score.overall)}, {"grade", r.score.grade}, {"sections", sections}, {"namespaces", namespaces}};
+  return doc;
+}
+
+}  // namespace
+
+json to_json(const ScanReport& r) { return document(r, true); }
+
+std::unique_ptr<Renderer> make_json_renderer() { return std::make_unique<JsonRenderer>(); }
+
+}  // namespace rampart::report

@@ -1,0 +1,35 @@
+#include "rampart/report/scan_report.h"
+
+namespace rampart::report {
+
+std::vector<CollectionGap> collection_gaps(const collect::Inventory& inv) {
+  std::vector<CollectionGap> out;
+  for (auto type : collect::all_resource_types()) {
+    const auto& s = inv.status_of(type);
+    if (s.ok()) continue;
+    out.push_back({collect::to_string(type), collect::to_string(s.state), s.error});
+  }
+  return out;
+}
+
+}  // namespace rampart::report
+
+namespace rampart::report {
+
+ScanReport make_report(const collect::Inventory& inv, const checks::Catalog& catalog, std::vector<checks::CheckResult> results,
+                       const std::vector<std::string>& workload_namespaces, const ReportContext& ctx) {
+  ScanReport r;
+  r.scanner_version = ctx.scanner_version;
+  r.benchmark = catalog.benchmark;
+  r.generated_at = ctx.generated_at;
+  r.source = ctx.source;
+  r.cluster = inv.identity;
+  r.gaps = collection_gaps(inv);
+  r.exclusions = Exclusions{ctx.system_namespaces, ctx.excluded_namespaces, ctx.not_selected, ctx.level};
+  r.sections = catalog.sections;
+  r.score = score::compute(results, catalog.sections, workload_namespaces);
+  r.checks = std::move(results);
+  return r;
+}
+
+}  // namespace rampart::report
