@@ -26,6 +26,17 @@ struct Evidence {
   bool operator==(const Evidence&) const = default;
 };
 
+/// Why a result is WAIVED: copied from the waiver that matched (report/waivers.h), so reports
+/// keep showing the finding together with who accepted it, why, and until when.
+struct WaiverRef {
+  Status waived_status = Status::kFail;  ///< the status before the waiver (FAIL or WARN)
+  std::string justification;
+  std::string owner;
+  std::string expires;  ///< YYYY-MM-DD, last day the waiver applies
+  std::string source;   ///< where the waiver is written: "waivers.yaml:12"
+  bool operator==(const WaiverRef&) const = default;
+};
+
 /// One resource-level result under a check.
 struct Finding {
   Status status = Status::kFail;
@@ -34,6 +45,7 @@ struct Finding {
   std::vector<Evidence> evidence;
   std::optional<Severity> severity;   ///< overrides the check's severity for this finding
   std::vector<std::string> tags;      ///< e.g. "bootstrap", "self", "indirect"
+  std::optional<WaiverRef> waiver;    ///< set when status is kWaived
   bool operator==(const Finding&) const = default;
 };
 
@@ -44,6 +56,9 @@ struct Outcome {
   std::vector<Finding> findings;
   std::vector<Evidence> evidence;     ///< check-level evidence (not tied to one resource)
   std::optional<Severity> severity;   ///< overrides the catalog severity (e.g. critical when...)
+  /// Set when a whole-check waiver (no resource) turned the status into kWaived. When the check
+  /// is WAIVED because each failing finding has its own waiver, the findings carry them.
+  std::optional<WaiverRef> waiver;
   bool operator==(const Outcome&) const = default;
 };
 

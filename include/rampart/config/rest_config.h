@@ -32,6 +32,9 @@ class CredentialSource {
   /// "client-certificate", "token", "token-file", "exec", "in-cluster", "none": what 401
   /// messages name as the rejected credential kind. Never the credential itself.
   [[nodiscard]] virtual std::string kind() const = 0;
+  /// Where the credential comes from, for messages and `rampart config view`: a file path,
+  /// "kubeconfig", an exec plugin's command. Never the credential itself.
+  [[nodiscard]] virtual std::string origin() const { return {}; }
 };
 
 /// A resolved connection to one cluster.
@@ -43,6 +46,7 @@ struct RestConfig {
   std::string source;           ///< file(s) it came from, for messages: "/home/a/.kube/config"
   std::string namespace_;       ///< the context's namespace (informational)
   std::string ca_pem;           ///< trusted CA bundle; empty = system trust store
+  std::string ca_source;        ///< where ca_pem came from: a file path, "kubeconfig", "system"
   bool insecure_skip_tls_verify = false;
   std::string tls_server_name;  ///< SNI / verification name override
   std::string proxy_url;
