@@ -179,16 +179,24 @@ FlagFn flag_bool(std::string name, bool want, bool absent_value) {
   };
 }
 
+namespace {
+
+bool list_has(const FlagReader& f, const std::string& name, const std::string& item) {
+  auto list = f.list(name);
+  // The deprecated --admission-control of old releases is an enable list as well.
+  if (name == "enable-admission-plugins") {
+    auto old = f.list("admission-control");
+    list.insert(list.end(), old.begin(), old.end());
+  }
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
 FlagFn list_contains(std::string name, std::string item) {
   return [=](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     Evidence e = flag_evidence(c.component, name, f);
-    auto list = f.list(name);
-    // The deprecated --admission-control of old releases is an enable list as well.
-    if (name == "enable-admission-plugins") {
-      auto old = f.list("admission-control");
-      list.insert(list.end(), old.begin(), old.end());
-    }
-    if (std::find(list.begin(), list.end(), item) != list.end())
+    if (list_has(f, name, item))
       return Verdict{Status::kPass, "--" + name + " includes " + item, {e}};
     return Verdict{Status::kFail, "--" + name + (f.has(name) ? " does not include " : " is not set, so it lacks ") + item, {e}};
   };
@@ -197,12 +205,7 @@ FlagFn list_contains(std::string name, std::string item) {
 FlagFn list_lacks(std::string name, std::string item) {
   return [=](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     Evidence e = flag_evidence(c.component, name, f);
-    auto list = f.list(name);
-    if (name == "enable-admission-plugins") {
-      auto old = f.list("admission-control");
-      list.insert(list.end(), old.begin(), old.end());
-    }
-    if (std::find(list.begin(), list.end(), item) != list.end())
+    if (list_has(f, name, item))
       return Verdict{Status::kFail, "--" + name + " includes " + item, {e}};
     return Verdict{Status::kPass, "--" + name + " does not include " + item, {e}};
   };

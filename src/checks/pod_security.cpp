@@ -147,6 +147,7 @@ RAMPART_CHECK("5.2.7", no_root);
 
 PodIssues net_raw(const Pod& p) {
   PodIssues out;
+  if (p.os_name == "windows") return out;  // Linux capabilities do not apply
   for (const auto& c : p.containers) {
     if (has_cap(adds(c), {"NET_RAW", "ALL"})) out.fail.push_back(container_label(c) + ": adds NET_RAW");
     else if (!has_cap(drops(c), {"NET_RAW", "ALL"}))
@@ -158,20 +159,17 @@ Outcome no_net_raw(const ScanView& v) { return pod_security(v, net_raw, PssLevel
 RAMPART_CHECK("5.2.8", no_net_raw);
 
 PodIssues extra_caps(const Pod& p) {
-  static const std::set<std::string, std::less<>> kBaseline = {
-      "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
-      "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
   PodIssues out;
   for (const auto& c : p.containers) {
     std::vector<std::string> beyond, extra;
     for (const auto& cap : adds(c)) {
       std::string n = normalize_capability(cap);
-      if (!kBaseline.count(n)) beyond.push_back(n);
+      if (!is_baseline_capability(n)) beyond.push_back(n);
       else if (n != "NET_BIND_SERVICE") extra.push_back(n);
     }
     if (!beyond.empty()) out.fail.push_back(container_label(c) + ": adds " + join(beyond));
     else if (!extra.empty()) out.warn.push_back(container_label(c) + ": adds " + join(extra));
-    else if (!has_cap(drops(c), {"ALL"})) out.warn.push_back(container_label(c) + ": does not drop ALL");
+    else if (!has_cap(drops(c), {"ALL"}) && p.os_name != "windows") out.warn.push_back(container_label(c) + ": does not drop ALL");
   }
   return out;
 }

@@ -66,6 +66,12 @@ const std::set<std::string, std::less<>> kSafeSysctls = {
     "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
     "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"};
 
+}  // namespace
+
+bool is_baseline_capability(std::string_view normalized) { return kBaselineCaps.count(normalized) > 0; }
+
+namespace {
+
 const std::set<std::string, std::less<>> kSeLinuxTypes = {"", "container_t", "container_init_t", "container_kvm_t",
                                                           "container_engine_t"};
 

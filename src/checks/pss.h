@@ -15,6 +15,9 @@ enum class PssLevel { kPrivileged = 0, kBaseline = 1, kRestricted = 2 };
 std::optional<PssLevel> parse_pss_level(std::string_view s);
 const char* to_string(PssLevel l);
 
+/// In the Pod Security baseline's allowed set (AUDIT_WRITE, CHOWN, ... SYS_CHROOT)?
+bool is_baseline_capability(std::string_view normalized);
+
 /// "CAP_NET_RAW" / "net_raw" -> "NET_RAW".
 std::string normalize_capability(std::string_view cap);
 

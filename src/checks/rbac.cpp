@@ -3,6 +3,7 @@
 // listed as evidence: exempting by a "system:" name prefix would let anyone hide a binding by
 // naming it system:foo.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "rbac_common.h"
@@ -116,8 +117,8 @@ Outcome pod_creators(const ScanView& v) {
   Outcome direct = grants_outcome(v, query(v, {"create"}, "", {"pods"}, rbac::Scope::anywhere()), "");
   std::vector<Hit> indirect = query(v, {"create", "update", "patch"}, "apps", {"deployments", "replicasets", "statefulsets", "daemonsets"},
                                     rbac::Scope::anywhere());
-  for (auto& h : query(v, {"create", "update", "patch"}, "batch", {"jobs", "cronjobs"}, rbac::Scope::anywhere())) indirect.push_back(std::move(h));
-  for (auto& h : query(v, {"create", "update", "patch"}, "", {"replicationcontrollers"}, rbac::Scope::anywhere())) indirect.push_back(std::move(h));
+  merge_hits(indirect, query(v, {"create", "update", "patch"}, "batch", {"jobs", "cronjobs"}, rbac::Scope::anywhere()));
+  merge_hits(indirect, query(v, {"create", "update", "patch"}, "", {"replicationcontrollers"}, rbac::Scope::anywhere()));
   Outcome ind = grants_outcome(v, indirect, "", "indirect");
   Outcome out;
   out.findings = std::move(direct.findings);
@@ -171,6 +172,7 @@ RAMPART_CHECK("5.1.5", default_sa_unused);
 Outcome token_automount(const ScanView& v) {
   if (auto e = require(v, {ResourceType::kPods, ResourceType::kServiceAccounts})) return *e;
   std::vector<Finding> findings;
+  std::map<std::string, bool> unbound;  // ServiceAccount -> has no bindings of its own
   size_t checked = 0;
   for (const auto& p : v.inv.pods) {
     if (p.mirror || v.facts.is_excluded_namespace(p.meta.namespace_)) continue;
@@ -192,8 +194,15 @@ Outcome token_automount(const ScanView& v) {
     f.message = "mounts the token of ServiceAccount " + p.service_account + " (automount from " + why + ")";
     for (const auto& vol : p.volumes)
       if (vol.name.starts_with("kube-api-access-")) f.evidence.push_back(api("volume " + vol.name, vol.type));
-    auto bindings = v.rbac.bindings_for(rbac::service_account_identity(p.meta.namespace_, p.service_account));
-    if (std::all_of(bindings.begin(), bindings.end(), [](const collect::Binding* b) { return rbac::is_bootstrap(b->meta); }))
+    std::string sa_key = p.meta.namespace_ + "/" + p.service_account;
+    auto known = unbound.find(sa_key);
+    if (known == unbound.end()) {  // once per service account, not once per pod
+      auto bindings = v.rbac.bindings_for(rbac::service_account_identity(p.meta.namespace_, p.service_account));
+      known = unbound.emplace(sa_key, std::all_of(bindings.begin(), bindings.end(),
+                                                  [](const collect::Binding* b) { return rbac::is_bootstrap(b->meta); }))
+                  .first;
+    }
+    if (known->second)
       f.evidence.push_back(api("hint", "ServiceAccount " + p.service_account + " has no bindings of its own: the token is likely unused"));
     findings.push_back(std::move(f));
   }
@@ -245,9 +254,10 @@ RAMPART_CHECK("5.1.7", system_masters);
 Outcome escalation_verbs(const ScanView& v) {
   if (auto e = require_rbac(v)) return *e;
   auto hits = query(v, {"bind", "escalate"}, "rbac.authorization.k8s.io", {"roles", "clusterroles"}, rbac::Scope::anywhere());
-  for (auto& h : query(v, {"impersonate"}, "", {"users", "groups", "serviceaccounts"}, rbac::Scope::anywhere())) hits.push_back(std::move(h));
-  for (auto& h : query(v, {"impersonate"}, "authentication.k8s.io", {"uids", "userextras"}, rbac::Scope::anywhere()))
-    hits.push_back(std::move(h));
+  // Impersonation is its own finding: merging it with bind/escalate would read as "impersonate roles".
+  auto impersonate = query(v, {"impersonate"}, "", {"users", "groups", "serviceaccounts"}, rbac::Scope::anywhere());
+  merge_hits(impersonate, query(v, {"impersonate"}, "authentication.k8s.io", {"uids", "userextras"}, rbac::Scope::anywhere()));
+  hits.insert(hits.end(), impersonate.begin(), impersonate.end());
   return grants_outcome(v, hits, "no subject outside the bootstrap defaults can bind, escalate or impersonate");
 }
 RAMPART_CHECK("5.1.8", escalation_verbs);

@@ -14,7 +14,9 @@ std::vector<Hit> query(const ScanView& v, const std::vector<std::string>& verbs,
       for (auto& g : v.rbac.who_can(verb, group, r, scope)) {
         std::string key = describe_subject(g.subject);
         auto [it, inserted] = found.try_emplace({g.binding, key});
-        if (inserted || (it->second.grant.narrowed && !g.narrowed)) it->second = Hit{std::move(g), verb + " " + r};
+        if (inserted) it->second.grant = std::move(g);
+        else if (it->second.grant.narrowed && !g.narrowed) it->second.grant = std::move(g);
+        it->second.add(verb, r);
       }
   std::vector<Hit> out;
   for (auto& [k, h] : found) out.push_back(std::move(h));
@@ -24,6 +26,27 @@ std::vector<Hit> query(const ScanView& v, const std::vector<std::string>& verbs,
            std::make_pair(describe_subject(b.grant.subject), describe_binding(*b.grant.binding));
   });
   return out;
+}
+
+std::string Hit::permission() const { return join(verbs, "/") + " " + join(resources, ", "); }
+
+void Hit::add(const std::string& verb, const std::string& resource) {
+  if (std::find(verbs.begin(), verbs.end(), verb) == verbs.end()) verbs.push_back(verb);
+  if (std::find(resources.begin(), resources.end(), resource) == resources.end()) resources.push_back(resource);
+}
+
+void merge_hits(std::vector<Hit>& into, std::vector<Hit> more) {
+  for (auto& h : more) {
+    auto same = std::find_if(into.begin(), into.end(), [&](const Hit& x) {
+      return x.grant.binding == h.grant.binding && describe_subject(x.grant.subject) == describe_subject(h.grant.subject);
+    });
+    if (same == into.end()) {
+      into.push_back(std::move(h));
+      continue;
+    }
+    for (const auto& verb : h.verbs)
+      for (const auto& r : h.resources) same->add(verb, r);
+  }
 }
 
 std::optional<Outcome> require_rbac(const ScanView& v) {
@@ -92,14 +115,14 @@ Outcome grants_outcome(const ScanView& v, const std::vector<Hit>& hits, const st
     std::string role = g.role ? (g.role->cluster_scoped ? "ClusterRole " : "Role ") + g.role->meta.name : "(missing role)";
     if (g.bootstrap) {
       ++bootstrap;
-      out.evidence.push_back(api("bootstrap grant (exempt)", describe_subject(g.subject) + " can " + h.permission + " " +
+      out.evidence.push_back(api("bootstrap grant (exempt)", describe_subject(g.subject) + " can " + h.permission() + " " +
                                                                  where + " via " + describe_binding(*g.binding) + " -> " + role));
       continue;
     }
     Finding f;
     f.status = Status::kFail;
     f.resource = subject_ref(g.subject);
-    f.message = describe_subject(g.subject) + " can " + h.permission + " " + where + " via " + describe_binding(*g.binding) +
+    f.message = describe_subject(g.subject) + " can " + h.permission() + " " + where + " via " + describe_binding(*g.binding) +
                 " -> " + role + (g.narrowed ? " (limited to named resources)" : "");
     f.evidence.push_back(api(describe_binding(*g.binding), "roleRef " + g.binding->role_ref.kind + " " + g.binding->role_ref.name));
     if (g.rule) {

@@ -8,15 +8,23 @@
 
 namespace rampart::checks::detail {
 
-/// A grant plus the permission that matched ("get secrets").
+/// A grant plus the verbs and resources it matched.
 struct Hit {
   rbac::Grant grant;
-  std::string permission;
+  std::vector<std::string> verbs;
+  std::vector<std::string> resources;
+  /// "get/list/watch secrets", "create/patch deployments, jobs"
+  [[nodiscard]] std::string permission() const;
+  void add(const std::string& verb, const std::string& resource);
 };
 
 /// Union of who_can over verbs x resources, one hit per (binding, subject).
 std::vector<Hit> query(const ScanView& v, const std::vector<std::string>& verbs, const std::string& group,
                        const std::vector<std::string>& resources, const rbac::Scope& scope);
+
+/// Adds `more` to `into`, one hit per (binding, subject): a subject granted several of the
+/// permissions through the same binding is one finding naming them all.
+void merge_hits(std::vector<Hit>& into, std::vector<Hit> more);
 
 /// ERROR when any RBAC object list is missing (every 5.1 row needs all four).
 std::optional<Outcome> require_rbac(const ScanView& v);

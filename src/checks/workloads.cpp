@@ -88,7 +88,10 @@ Outcome seccomp_on_pods(const ScanView& v) {
     } else if (!unset.empty()) {
       // Unset falls back to the kubelet's seccompDefault.
       const auto* node = p->node_name.empty() ? nullptr : v.facts.find_node(p->node_name);
-      if (node == nullptr) {
+      if (!p->node_name.empty() && !v.inv.status_of(ResourceType::kNodes).ok()) {
+        f.status = Status::kError;
+        f.message = "no seccompProfile (" + join(unset) + ") and nodes were not collected, so seccompDefault is unknown";
+      } else if (node == nullptr) {
         f.status = Status::kFail;
         f.message = "no seccompProfile (" + join(unset) + ") and the pod's node is unknown";
       } else if (node->kubelet.state != collect::KubeletConfig::State::kOk) {

@@ -24,6 +24,8 @@ int run(int argc, char** argv) {
   CLI::App app{"rampart: a live Kubernetes cluster posture scanner (CIS Kubernetes Benchmark and more)",
                "rampart"};
   app.require_subcommand(1);
+  // Global options (-v, --no-color) may also follow the subcommand: `rampart scan -v`.
+  app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
   GlobalOptions global;
   app.add_flag("-v,--verbose", global.verbosity, "More log output on stderr (repeat for debug, trace)");

@@ -234,6 +234,27 @@ std::vector<const Binding*> Index::bindings_for(const Identity& id) const {
   return out;
 }
 
+std::vector<Permission> Index::permissions_of(const Identity& id) const {
+  std::vector<Permission> out;
+  for (const Binding* b : bindings_for(id)) {
+    const Role* role = role_of(*b);
+    if (role == nullptr) continue;
+    for (const PolicyRule* r : rules_[role_by_key_.at(role_key(*role))])
+      for (const auto& res : r->resources) {
+        // A RoleBinding never grants cluster-scoped resources.
+        if (!b->cluster_scoped && res != "*" && is_cluster_scoped_resource(res)) continue;
+        for (const auto& g : r->api_groups)
+          for (const auto& verb : r->verbs)
+            out.push_back(Permission{b->cluster_scoped ? "" : b->meta.namespace_, g, res, verb, r->resource_names, b});
+      }
+  }
+  std::sort(out.begin(), out.end(), [](const Permission& a, const Permission& b) {
+    return std::tie(a.namespace_, a.api_group, a.resource, a.verb, a.resource_names, a.binding->meta.name) <
+           std::tie(b.namespace_, b.api_group, b.resource, b.verb, b.resource_names, b.binding->meta.name);
+  });
+  return out;
+}
+
 std::vector<Grant> Index::grants_for(const Identity& id, std::string_view verb, std::string_view group,
                                      std::string_view resource, const Scope& scope) const {
   std::vector<std::string> keys = {"User:" + id.user};

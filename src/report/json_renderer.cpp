@@ -43,6 +43,7 @@ json check_json(const checks::CheckResult& r) {
           {"automated", r.entry.automated},
           {"sources", r.entry.sources},
           {"status", checks::to_string(r.outcome.status)},
+          {"score", optional_number(score::status_points(r.outcome.status))},
           {"severity", checks::to_string(r.severity)},
           {"reason", r.outcome.reason},
           {"remediation", r.entry.remediation},

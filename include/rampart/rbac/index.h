@@ -54,6 +54,21 @@ struct Grant {
   bool bootstrap = false;  ///< binding and role both carry autoupdate=true
 };
 
+/// One effective permission of an identity: the index's subject -> (scope, group, resource,
+/// verb, resourceNames) view.
+struct Permission {
+  std::string namespace_;  ///< "" = cluster-wide
+  std::string api_group;
+  std::string resource;    ///< "R" or "R/S", or "*"
+  std::string verb;
+  std::vector<std::string> resource_names;  ///< empty = all
+  const collect::Binding* binding = nullptr;
+  bool operator==(const Permission& o) const {
+    return namespace_ == o.namespace_ && api_group == o.api_group && resource == o.resource && verb == o.verb &&
+           resource_names == o.resource_names && binding == o.binding;
+  }
+};
+
 /// True when the object carries rbac.authorization.kubernetes.io/autoupdate: "true", which
 /// the API server sets on the default (bootstrap) roles and bindings it reconciles.
 bool is_bootstrap(const collect::Meta& meta);
@@ -81,6 +96,10 @@ class Index {
   [[nodiscard]] std::vector<Grant> grants_for(const Identity& identity, std::string_view verb,
                                               std::string_view group, std::string_view resource,
                                               const Scope& scope) const;
+
+  /// Everything `identity` may do, through its user name, groups and (for a service account)
+  /// bindings naming it; sorted by namespace, group, resource, verb. Non-resource URLs are left out.
+  [[nodiscard]] std::vector<Permission> permissions_of(const Identity& identity) const;
 
   /// The rules a role grants: its published rules, or the union of the ClusterRoles its
   /// aggregation selectors match when it published none.

@@ -171,6 +171,19 @@ TEST_CASE("rbac: an identity's grants include its implicit service-account group
   CHECK(idx.bindings_for(rbac::Identity{"frank", {}}).size() == 1);
 }
 
+TEST_CASE("rbac: a service account's permissions, implicit groups included", "[rbac]") {
+  auto inv = inventory();
+  rbac::Index idx(inv);
+  std::set<std::string> got;
+  for (const auto& p : idx.permissions_of(rbac::service_account_identity("team", "ci")))
+    got.insert((p.namespace_.empty() ? "*" : p.namespace_) + " " + p.api_group + "/" + p.resource + " " + p.verb);
+  // Through RoleBinding team/agg (aggregated: 2 rules), ClusterRoleBinding execs (its group),
+  // ClusterRoleBinding boot (system:authenticated).
+  CHECK(got == std::set<std::string>{"team /secrets get", "team apps/deployments create", "* /*/exec create", "* /pods get", "* /pods list"});
+  // carol's RoleBinding to nodes/proxy grants nothing: the resource is cluster-scoped.
+  CHECK(idx.permissions_of(rbac::Identity{"carol", {}}).empty());
+}
+
 TEST_CASE("rbac: a large RBAC set (20k roles, 40k bindings) is indexed and queried exactly", "[rbac]") {
   collect::Inventory inv;
   for (int i = 0; i < 20000; ++i) {
