@@ -27,7 +27,7 @@ std::string describe_status(ResourceType t, const collect::CollectStatus& s) {
 std::optional<Outcome> require(const ScanView& v, std::initializer_list<ResourceType> types) {
   for (ResourceType t : types) {
     const auto& s = v.inv.status_of(t);
-    if (!s.ok()) return Outcome{Status::kError, describe_status(t, s), {}, {}, {}};
+    if (!s.ok()) return Outcome{Status::kError, describe_status(t, s), {}, {}, {}, {}};
   }
   return std::nullopt;
 }
@@ -92,11 +92,11 @@ Outcome per_instance(const ScanView& v, std::string_view component, const FlagFn
   if (instances.empty()) {
     const auto& s = v.inv.status_of(ResourceType::kPods);
     if (!s.ok() && v.inv.control_plane.empty())
-      return Outcome{Status::kError, "control plane not visible: " + describe_status(ResourceType::kPods, s), {}, {}, {}};
+      return Outcome{Status::kError, "control plane not visible: " + describe_status(ResourceType::kPods, s), {}, {}, {}, {}};
     return Outcome{Status::kSkip,
                    "control plane not visible: no " + std::string(component) +
                        " mirror pod in kube-system (managed control plane, or not readable)",
-                   {}, {}, {}};
+                   {}, {}, {}, {}};
   }
   std::vector<Finding> findings;
   std::vector<Evidence> pass_evidence;
@@ -254,8 +254,8 @@ Outcome per_node(const ScanView& v, const NodeFn& fn) {
   if (auto e = require(v, {ResourceType::kNodes})) return *e;
   const auto& cs = v.inv.status_of(ResourceType::kKubeletConfig);
   if (cs.state == collect::CollectStatus::State::kForbidden)
-    return Outcome{Status::kError, describe_status(ResourceType::kKubeletConfig, cs), {}, {}, {}};
-  if (v.inv.nodes.empty()) return Outcome{Status::kSkip, "no nodes are visible", {}, {}, {}};
+    return Outcome{Status::kError, describe_status(ResourceType::kKubeletConfig, cs), {}, {}, {}, {}};
+  if (v.inv.nodes.empty()) return Outcome{Status::kSkip, "no nodes are visible", {}, {}, {}, {}};
   std::vector<Finding> findings;
   std::vector<Evidence> pass_evidence;
   for (const auto& node : v.inv.nodes) {

@@ -47,7 +47,7 @@ CheckResult run_check(const CatalogEntry& entry, const ScanView& view) {
   r.entry = entry;
   auto it = registry().find(entry.id);
   if (it == registry().end()) {
-    r.outcome = Outcome{Status::kError, "no evaluation function is registered for " + entry.id, {}, {}, {}};
+    r.outcome = Outcome{Status::kError, "no evaluation function is registered for " + entry.id, {}, {}, {}, {}};
   } else {
     ScanView v = view;
     v.entry = &entry;
@@ -55,7 +55,7 @@ CheckResult run_check(const CatalogEntry& entry, const ScanView& view) {
       r.outcome = it->second(v);
     } catch (const std::exception& e) {
       // A check bug must not end the scan, and must not pass: report it as ERROR.
-      r.outcome = Outcome{Status::kError, std::string("internal error while evaluating: ") + e.what(), {}, {}, {}};
+      r.outcome = Outcome{Status::kError, std::string("internal error while evaluating: ") + e.what(), {}, {}, {}, {}};
     }
   }
   r.severity = r.outcome.severity.value_or(entry.severity);

@@ -196,7 +196,7 @@ Outcome kube_proxy_metrics(const ScanView& v) {
   auto judge = [&](collect::ObjectRef where, Evidence e, const std::string& addr) {
     std::string host = host_part(addr);
     Finding f{loopback_host(host) ? Status::kPass : Status::kFail, std::move(where),
-              addr.empty() ? "metrics address not set: default 127.0.0.1:10249" : "metrics bound to " + addr, {e}, {}, {}};
+              addr.empty() ? "metrics address not set: default 127.0.0.1:10249" : "metrics bound to " + addr, {e}, {}, {}, {}};
     if (f.status == Status::kPass) pass_ev.push_back(e);
     findings.push_back(std::move(f));
   };
@@ -222,19 +222,19 @@ Outcome kube_proxy_metrics(const ScanView& v) {
         addr = cfg["metricsBindAddress"].as<std::string>();
     } catch (const YAML::Exception& e) {
       findings.push_back(Finding{Status::kError, ref("ConfigMap", "kube-system", "kube-proxy"),
-                                 "config.conf is not valid YAML: " + e.msg, {}, {}, {}});
+                                 "config.conf is not valid YAML: " + e.msg, {}, {}, {}, {}});
     }
     if (findings.empty() || findings.back().status != Status::kError)
       judge(ref("ConfigMap", "kube-system", "kube-proxy"),
             api("ConfigMap kube-system/kube-proxy config.conf metricsBindAddress", addr.empty() ? "(empty: default 127.0.0.1:10249)" : addr), addr);
   } else if (pods_seen) {
     findings.push_back(Finding{Status::kError, ref("ConfigMap", "kube-system", "kube-proxy"),
-                               "ConfigMap kube-system/kube-proxy was not collected, so metricsBindAddress is unknown", {}, {}, {}});
+                               "ConfigMap kube-system/kube-proxy was not collected, so metricsBindAddress is unknown", {}, {}, {}, {}});
   }
   if (findings.empty()) {
     if (!v.inv.status_of(ResourceType::kPods).ok())
-      return Outcome{Status::kError, describe_status(ResourceType::kPods, v.inv.status_of(ResourceType::kPods)), {}, {}, {}};
-    return Outcome{Status::kSkip, "no kube-proxy found (kube-proxy replaced, e.g. by the CNI)", {}, {}, {}};
+      return Outcome{Status::kError, describe_status(ResourceType::kPods, v.inv.status_of(ResourceType::kPods)), {}, {}, {}, {}};
+    return Outcome{Status::kSkip, "no kube-proxy found (kube-proxy replaced, e.g. by the CNI)", {}, {}, {}, {}};
   }
   return fold(std::move(findings), "kube-proxy settings", std::move(pass_ev));
 }

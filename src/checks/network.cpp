@@ -92,7 +92,7 @@ Outcome policies_per_namespace(const ScanView& v) {
     }
     findings.push_back(std::move(f));
   }
-  if (findings.empty()) return Outcome{Status::kSkip, "no workload namespaces", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kSkip, "no workload namespaces", {}, {}, {}, {}};
   Outcome out = fold(std::move(findings), "namespaces", std::move(pass_ev));
   out.evidence.insert(out.evidence.begin(),
                       api("workload pods selected by no NetworkPolicy",

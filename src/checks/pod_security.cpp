@@ -51,7 +51,7 @@ std::vector<Finding> admission_gaps(const ScanView& v, PssLevel required) {
                           std::string("admission does not forbid it: ") +
                               (level ? std::string("enforce=") + to_string(*level) : "no pod-security.kubernetes.io/enforce label") +
                               " (needs " + to_string(required) + ")",
-                          {api("label pod-security.kubernetes.io/enforce", level ? to_string(*level) : "(absent)")}, {}, {}});
+                          {api("label pod-security.kubernetes.io/enforce", level ? to_string(*level) : "(absent)")}, {}, {}, {}});
   }
   return out;
 }
@@ -62,9 +62,9 @@ Outcome pod_security(const ScanView& v, PodRule rule, PssLevel required) {
   for (const Pod* p : v.facts.workload_pods()) {
     PodIssues issues = rule(*p);
     if (!issues.fail.empty())
-      findings.push_back(Finding{Status::kFail, pod_ref(*p), join(issues.fail, "; "), {}, {}, {}});
+      findings.push_back(Finding{Status::kFail, pod_ref(*p), join(issues.fail, "; "), {}, {}, {}, {}});
     else if (!issues.warn.empty())
-      findings.push_back(Finding{Status::kWarn, pod_ref(*p), join(issues.warn, "; "), {}, {}, {}});
+      findings.push_back(Finding{Status::kWarn, pod_ref(*p), join(issues.warn, "; "), {}, {}, {}, {}});
   }
   bool running_fail = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.status == Status::kFail; });
   Outcome out;
@@ -240,7 +240,7 @@ Outcome policy_per_namespace(const ScanView& v) {
         if (!bad.empty())
           findings.push_back(Finding{Status::kWarn, pod_ref(*p),
                                      std::string("running, but enforce=") + to_string(*level) + " would reject it: " + join(bad, "; "),
-                                     {}, {}, {"would-be-rejected"}});
+                                     {}, {}, {"would-be-rejected"}, {}});
       }
     } else if (engine) {
       f.status = Status::kPass;
@@ -255,7 +255,7 @@ Outcome policy_per_namespace(const ScanView& v) {
     if (f.status == Status::kPass) pass_ev.push_back(api("Namespace " + name, f.message));
     findings.push_back(std::move(f));
   }
-  if (findings.empty()) return Outcome{Status::kSkip, "no workload namespaces", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kSkip, "no workload namespaces", {}, {}, {}, {}};
   Outcome out = fold(std::move(findings), "namespaces", std::move(pass_ev));
   if (!v.inv.status_of(ResourceType::kValidatingWebhooks).ok())
     out.evidence.push_back(api("validating webhooks", "not collected: only Pod Security labels were considered"));

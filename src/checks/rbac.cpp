@@ -138,7 +138,7 @@ Outcome default_sa_unused(const ScanView& v) {
   std::vector<Finding> findings;
   for (const auto& sa : v.inv.service_accounts) {
     if (sa.meta.name != "default" || v.facts.is_excluded_namespace(sa.meta.namespace_)) continue;
-    Finding f{Status::kPass, ref("ServiceAccount", sa.meta.namespace_, "default"), "", {}, {}, {}};
+    Finding f{Status::kPass, ref("ServiceAccount", sa.meta.namespace_, "default"), "", {}, {}, {}, {}};
     std::vector<std::string> problems;
     if (sa.automount_service_account_token != false) {
       problems.push_back(sa.automount_service_account_token ? "automountServiceAccountToken is true"
@@ -164,7 +164,7 @@ Outcome default_sa_unused(const ScanView& v) {
     }
     findings.push_back(std::move(f));
   }
-  if (findings.empty()) return Outcome{Status::kSkip, "no default ServiceAccounts found", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kSkip, "no default ServiceAccounts found", {}, {}, {}, {}};
   return fold(std::move(findings), "default service accounts");
 }
 RAMPART_CHECK("5.1.5", default_sa_unused);
@@ -207,7 +207,7 @@ Outcome token_automount(const ScanView& v) {
     findings.push_back(std::move(f));
   }
   if (findings.empty())
-    return Outcome{checked ? Status::kPass : Status::kSkip, checked ? "no pod mounts a service-account token it did not opt into" : "no pods", {}, {}, {}};
+    return Outcome{checked ? Status::kPass : Status::kSkip, checked ? "no pod mounts a service-account token it did not opt into" : "no pods", {}, {}, {}, {}};
   return fold(std::move(findings), "pods");
 }
 RAMPART_CHECK("5.1.6", token_automount);
@@ -221,7 +221,7 @@ Outcome system_masters(const ScanView& v) {
       if (s.kind != "Group" || s.name != "system:masters") continue;
       if (bootstrap_admin) continue;
       out.findings.push_back(Finding{Status::kFail, ref(b.cluster_scoped ? "ClusterRoleBinding" : "RoleBinding", b.meta.namespace_, b.meta.name),
-                                     "binds Group system:masters", {api(describe_binding(b), "roleRef " + b.role_ref.name)}, {}, {}});
+                                     "binds Group system:masters", {api(describe_binding(b), "roleRef " + b.role_ref.name)}, {}, {}, {}});
     }
   }
   for (const auto* c : v.facts.components(kApiServer)) {
@@ -229,12 +229,12 @@ Outcome system_masters(const ScanView& v) {
     auto disabled = FlagReader{flags}.list("disable-admission-plugins");
     if (std::find(disabled.begin(), disabled.end(), "CertificateSubjectRestriction") != disabled.end())
       out.findings.push_back(Finding{Status::kFail, c->pod, "CertificateSubjectRestriction is disabled: CSRs for system:masters can be signed",
-                                     {flag_evidence(kApiServer, "disable-admission-plugins", FlagReader{flags})}, {}, {}});
+                                     {flag_evidence(kApiServer, "disable-admission-plugins", FlagReader{flags})}, {}, {}, {}});
   }
   if (std::find(v.opts.self_cert_organizations.begin(), v.opts.self_cert_organizations.end(), "system:masters") !=
       v.opts.self_cert_organizations.end())
     out.findings.push_back(Finding{Status::kWarn, ref("User", "", v.opts.self ? v.opts.self->user : "rampart"),
-                                   "rampart itself authenticated with a client certificate in O=system:masters", {}, {}, {"self"}});
+                                   "rampart itself authenticated with a client certificate in O=system:masters", {}, {}, {"self"}, {}});
   out.evidence.push_back(api("CertificateSigningRequests", "not collected; certificates signed off-cluster with the CA are invisible"));
   bool fail = std::any_of(out.findings.begin(), out.findings.end(), [](const Finding& f) { return f.status == Status::kFail; });
   if (fail) {

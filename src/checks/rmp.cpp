@@ -44,12 +44,12 @@ std::optional<std::pair<int, int>> apiserver_minor(const ScanView& v) {
 
 Outcome apiserver_version(const ScanView& v) {
   auto m = apiserver_minor(v);
-  if (!m) return Outcome{Status::kError, "the API server version is unknown (/version not read)", {}, {}, {}};
+  if (!m) return Outcome{Status::kError, "the API server version is unknown (/version not read)", {}, {}, {}, {}};
   auto sup = supported(v);
   Outcome out;
   out.evidence = {api("/version gitVersion", v.inv.identity.git_version.empty() ? minor_text(*m) : v.inv.identity.git_version),
                   api("supported minors (as of " + v.catalog.releases.as_of + ")", join(v.catalog.releases.supported_minors))};
-  if (sup.empty()) return Outcome{Status::kError, "the catalog lists no supported Kubernetes minors", {}, out.evidence, {}};
+  if (sup.empty()) return Outcome{Status::kError, "the catalog lists no supported Kubernetes minors", {}, out.evidence, {}, {}};
   if (std::find(sup.begin(), sup.end(), *m) != sup.end()) {
     out.status = Status::kPass;
     out.reason = "Kubernetes " + minor_text(*m) + " is supported";
@@ -66,14 +66,14 @@ RAMPART_CHECK("RMP-001", apiserver_version);
 
 Outcome kubelet_versions(const ScanView& v) {
   if (auto e = require(v, {ResourceType::kNodes})) return *e;
-  if (v.inv.nodes.empty()) return Outcome{Status::kSkip, "no nodes are visible", {}, {}, {}};
+  if (v.inv.nodes.empty()) return Outcome{Status::kSkip, "no nodes are visible", {}, {}, {}, {}};
   auto api_minor = apiserver_minor(v);
   auto sup = supported(v);
   int skew = v.catalog.releases.kubelet_max_skew;
   std::vector<Finding> findings;
   std::vector<Evidence> pass_ev;
   for (const auto& n : v.inv.nodes) {
-    Finding f{Status::kPass, ref("Node", "", n.meta.name), "", {api("kubeletVersion", n.kubelet_version)}, {}, {}};
+    Finding f{Status::kPass, ref("Node", "", n.meta.name), "", {api("kubeletVersion", n.kubelet_version)}, {}, {}, {}};
     auto m = minor_of(n.kubelet_version);
     std::vector<std::string> problems;
     if (!m) {
@@ -114,17 +114,17 @@ Outcome images_pinned(const ScanView& v) {
       if (img.tag.empty() || img.tag == "latest") moving.push_back(container_label(c) + " uses " + c.image);
       else unpinned.push_back(container_label(c) + " uses " + c.image);
     }
-    if (!moving.empty()) findings.push_back(Finding{Status::kFail, pod_ref(*p), "moving tag: " + join(moving, "; "), {}, {}, {}});
+    if (!moving.empty()) findings.push_back(Finding{Status::kFail, pod_ref(*p), "moving tag: " + join(moving, "; "), {}, {}, {}, {}});
     else if (!unpinned.empty())
-      findings.push_back(Finding{Status::kWarn, pod_ref(*p), "tag without digest: " + join(unpinned, "; "), {}, {}, {}});
+      findings.push_back(Finding{Status::kWarn, pod_ref(*p), "tag without digest: " + join(unpinned, "; "), {}, {}, {}, {}});
   }
-  if (findings.empty()) return Outcome{Status::kPass, "every workload image is pinned by digest", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kPass, "every workload image is pinned by digest", {}, {}, {}, {}};
   return fold(std::move(findings), "pods");
 }
 RAMPART_CHECK("RMP-003", images_pinned);
 
 Outcome allowed_registries(const ScanView& v) {
-  if (v.opts.allowed_registries.empty()) return Outcome{Status::kSkip, "no --allowed-registries given", {}, {}, {}};
+  if (v.opts.allowed_registries.empty()) return Outcome{Status::kSkip, "no --allowed-registries given", {}, {}, {}, {}};
   if (auto e = require(v, {ResourceType::kPods})) return *e;
   std::vector<Finding> findings;
   for (const auto* p : v.facts.workload_pods()) {
@@ -139,7 +139,7 @@ Outcome allowed_registries(const ScanView& v) {
       });
       if (!ok) outside.push_back(container_label(c) + " uses " + c.image);
     }
-    if (!outside.empty()) findings.push_back(Finding{Status::kFail, pod_ref(*p), "registry not allowed: " + join(outside, "; "), {}, {}, {}});
+    if (!outside.empty()) findings.push_back(Finding{Status::kFail, pod_ref(*p), "registry not allowed: " + join(outside, "; "), {}, {}, {}, {}});
   }
   Outcome out;
   out.evidence.push_back(Evidence{"api", "--allowed-registries", join(v.opts.allowed_registries)});
@@ -157,7 +157,7 @@ Outcome mesh_mtls(const ScanView& v) {
   auto meshes = detect_products(v, "mesh");
   if (meshes.empty()) {
     if (auto e = require(v, {ResourceType::kDeployments, ResourceType::kCustomResourceDefinitions})) return *e;
-    return Outcome{Status::kSkip, "no service mesh installed", {}, {}, {}};
+    return Outcome{Status::kSkip, "no service mesh installed", {}, {}, {}, {}};
   }
   Outcome out;
   std::vector<std::string> names;
@@ -176,7 +176,7 @@ Outcome mesh_mtls(const ScanView& v) {
     if (!proxy) ++unmeshed[p->meta.namespace_];
   }
   for (const auto& [ns, n] : unmeshed)
-    out.findings.push_back(Finding{Status::kWarn, ref("Namespace", "", ns), std::to_string(n) + " pods run without a mesh proxy", {}, {}, {}});
+    out.findings.push_back(Finding{Status::kWarn, ref("Namespace", "", ns), std::to_string(n) + " pods run without a mesh proxy", {}, {}, {}, {}});
   if (!out.findings.empty()) {
     out.status = Status::kWarn;
     out.reason = join(names) + " installed, but pods in " + std::to_string(unmeshed.size()) + " namespaces run outside the mesh";
@@ -351,7 +351,7 @@ Outcome blast_radius(const ScanView& v) {
     }
     findings.push_back(std::move(f));
   }
-  if (findings.empty()) return Outcome{Status::kPass, "no workload pod runs as a powerful service account", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kPass, "no workload pod runs as a powerful service account", {}, {}, {}, {}};
   Outcome out;
   out.status = Status::kFail;
   out.reason = std::to_string(findings.size()) + " pods run as service accounts with a wide blast radius";

@@ -13,7 +13,7 @@ Outcome secrets_not_in_env(const ScanView& v) {
   if (auto e = require(v, {ResourceType::kPods})) return *e;
   std::vector<Finding> findings;
   for (const auto* p : v.facts.workload_pods()) {
-    Finding f{Status::kFail, pod_ref(*p), "", {}, {}, {}};
+    Finding f{Status::kFail, pod_ref(*p), "", {}, {}, {}, {}};
     std::vector<std::string> where;
     for (const auto& c : p->containers)
       for (const auto& ref : c.secret_env) {
@@ -37,7 +37,7 @@ Outcome secrets_not_in_env(const ScanView& v) {
 RAMPART_CHECK("5.4.1", secrets_not_in_env);
 
 Outcome external_secret_store(const ScanView& v) {
-  Outcome out{Status::kManual, v.entry ? v.entry->inspect : "", {}, {}, {}};
+  Outcome out{Status::kManual, v.entry ? v.entry->inspect : "", {}, {}, {}, {}};
   for (const auto& d : detect_products(v, "secret-store")) out.evidence.insert(out.evidence.end(), d.evidence.begin(), d.evidence.end());
   if (out.evidence.empty()) out.evidence.push_back(api("secret-store products", "none recognised"));
   return out;
@@ -50,7 +50,7 @@ Outcome image_provenance(const ScanView& v) {
   Outcome flags = flag_check(v, kApiServer, list_contains("enable-admission-plugins", "ImagePolicyWebhook"));
   if (flags.status == Status::kPass || flags.status == Status::kError) return flags;
   if (!engines.empty()) {
-    Outcome out{Status::kManual, "an image-verification engine is installed: confirm its policies enforce on pods", {}, engines, {}};
+    Outcome out{Status::kManual, "an image-verification engine is installed: confirm its policies enforce on pods", {}, engines, {}, {}};
     out.evidence.insert(out.evidence.end(), flags.evidence.begin(), flags.evidence.end());
     return out;
   }
@@ -63,8 +63,8 @@ Outcome namespaces_used(const ScanView& v) {
   const auto& used = v.facts.workload_namespaces_with_pods();
   if (used.size() == 1 && used.front() == "default")
     return Outcome{Status::kFail, "every workload pod runs in namespace default",
-                   {Finding{Status::kFail, ref("Namespace", "", "default"), "holds every workload pod", {}, {}, {}}}, {}, {}};
-  Outcome out{Status::kManual, "review that namespaces separate teams and applications", {}, {}, {}};
+                   {Finding{Status::kFail, ref("Namespace", "", "default"), "holds every workload pod", {}, {}, {}, {}}}, {}, {}, {}};
+  Outcome out{Status::kManual, "review that namespaces separate teams and applications", {}, {}, {}, {}};
   out.evidence.push_back(api("workload namespaces with pods", used.empty() ? "none" : join(used)));
   return out;
 }
@@ -81,7 +81,7 @@ Outcome seccomp_on_pods(const ScanView& v) {
       if (sec == "Unconfined") unconfined.push_back(container_label(c));
       else if (!sec || sec->empty()) unset.push_back(container_label(c));
     }
-    Finding f{Status::kPass, pod_ref(*p), "", {}, {}, {}};
+    Finding f{Status::kPass, pod_ref(*p), "", {}, {}, {}, {}};
     if (!unconfined.empty()) {
       f.status = Status::kFail;
       f.message = "seccompProfile Unconfined: " + join(unconfined);
@@ -108,7 +108,7 @@ Outcome seccomp_on_pods(const ScanView& v) {
     }
     if (f.status != Status::kPass) findings.push_back(std::move(f));
   }
-  if (findings.empty()) return Outcome{Status::kPass, "every workload pod runs with a seccomp profile", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kPass, "every workload pod runs with a seccomp profile", {}, {}, {}, {}};
   return fold(std::move(findings), "pods");
 }
 RAMPART_CHECK("5.6.2", seccomp_on_pods);
@@ -123,14 +123,14 @@ Outcome security_contexts(const ScanView& v) {
     for (const auto& x : baseline_violations(*p))
       if (kOwned.count(x.control)) bad.push_back(x.detail);
     if (!bad.empty()) {
-      findings.push_back(Finding{Status::kFail, pod_ref(*p), join(bad, "; "), {}, {}, {}});
+      findings.push_back(Finding{Status::kFail, pod_ref(*p), join(bad, "; "), {}, {}, {}, {}});
       continue;
     }
     auto restricted = details(restricted_violations(*p));
     if (!restricted.empty())
-      findings.push_back(Finding{Status::kWarn, pod_ref(*p), "does not meet the restricted profile: " + join(restricted, "; "), {}, {}, {}});
+      findings.push_back(Finding{Status::kWarn, pod_ref(*p), "does not meet the restricted profile: " + join(restricted, "; "), {}, {}, {}, {}});
   }
-  if (findings.empty()) return Outcome{Status::kPass, "every workload pod meets the restricted profile", {}, {}, {}};
+  if (findings.empty()) return Outcome{Status::kPass, "every workload pod meets the restricted profile", {}, {}, {}, {}};
   return fold(std::move(findings), "pods");
 }
 RAMPART_CHECK("5.6.3", security_contexts);
@@ -141,7 +141,7 @@ Outcome default_namespace_unused(const ScanView& v) {
     return *e;
   std::vector<Finding> findings;
   auto add = [&](const std::string& kind, const std::string& name) {
-    findings.push_back(Finding{Status::kFail, ref(kind, "default", name), kind + " in namespace default", {}, {}, {}});
+    findings.push_back(Finding{Status::kFail, ref(kind, "default", name), kind + " in namespace default", {}, {}, {}, {}});
   };
   for (const auto& p : v.inv.pods)
     if (p.meta.namespace_ == "default") add("Pod", p.meta.name);

@@ -79,8 +79,8 @@ TEST_CASE("score: grades", "[score]") {
 }
 
 TEST_CASE("score: namespaces score the namespace-scoped checks by their findings there", "[score]") {
-  checks::Finding fail_a{Status::kFail, {"Pod", "a", "p"}, "bad", {}, {}, {}};
-  checks::Finding warn_b{Status::kWarn, {"Namespace", "", "b"}, "meh", {}, {}, {}};
+  checks::Finding fail_a{Status::kFail, {"Pod", "a", "p"}, "bad", {}, {}, {}, {}};
+  checks::Finding warn_b{Status::kWarn, {"Namespace", "", "b"}, "meh", {}, {}, {}, {}};
   auto card = score::compute({result("5.2.2", "5.2", Status::kFail, Severity::kHigh, "namespace", {fail_a, warn_b}),
                               result("5.2.3", "5.2", Status::kPass, Severity::kHigh, "namespace"),
                               result("1.2.1", "1.2", Status::kFail, Severity::kHigh)},  // cluster scope: not counted
