@@ -42,8 +42,6 @@ int run(int argc, char** argv) {
   add_checks_command(app, global);
   add_who_can_command(app, global);
   add_scan_command(app, global);
-  add_evidence_command(app, global);
-  add_config_command(app, global);
 
   command_exit_code() = kExitOk;
   try {

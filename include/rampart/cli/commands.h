@@ -36,7 +36,5 @@ void add_probe_command(CLI::App& app, GlobalOptions& global);
 void add_checks_command(CLI::App& app, GlobalOptions& global);
 void add_who_can_command(CLI::App& app, GlobalOptions& global);
 void add_scan_command(CLI::App& app, GlobalOptions& global);
-void add_evidence_command(CLI::App& app, GlobalOptions& global);
-void add_config_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli
