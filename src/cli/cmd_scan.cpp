@@ -12,6 +12,9 @@
 #include "rampart/checks/engine.h"
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
+#include "rampart/cli/probe_options.h"
+#include "rampart/probe/discover.h"
+#include "rampart/probe/runner.h"
 #include "rampart/core/build_info.h"
 #include "rampart/report/renderer.h"
 
@@ -20,6 +23,7 @@ namespace {
 
 struct ScanCliOptions {
   InventorySource source;
+  ProbeFlags probes;
   std::string checks_dir;
   std::vector<std::string> only, skip, exclude_ns, system_ns, registries, outputs;
   int level = 0;
@@ -66,13 +70,31 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
   if (o.level != 0 && o.level != 1 && o.level != 2) throw CommandError("--level must be 1 or 2", kExitError);
   if (auto sel = checks::select_checks(catalog, selection); !sel) throw CommandError(sel.error());
 
-  auto inv = load_inventory_or_throw(o.source);
+  // Probe options are validated before the (possibly long) collection, too.
+  auto probe_opts = probe_options(o.probes);
+  if (!probe_opts) throw CommandError(probe_opts.error());
+  auto explicit_list = explicit_targets(o.probes);
+  if (!explicit_list) throw CommandError(explicit_list.error());
+
+  auto [inv, server] = load_inventory_or_throw(o.source);
+
+  // Probes: targets discovered from a live cluster plus any named on the command line. A saved
+  // dump is never probed implicitly: its addresses may belong to a network the user is not on.
+  std::optional<probe::ProbeResults> probe_results;
+  if (!o.probes.no_probes) {
+    std::vector<probe::Target> targets = *explicit_list;
+    if (o.source.file.empty()) {
+      auto discovered = probe::discover_targets(inv, server);
+      targets.insert(targets.end(), discovered.begin(), discovered.end());
+    }
+    if (!targets.empty()) probe_results = probe::run_probes(targets, *probe_opts);
+  }
   checks::ScanOptions options;
   options.excluded_namespaces = split_list(o.exclude_ns);
   if (!o.system_ns.empty()) options.system_namespaces = split_list(o.system_ns);
   options.allowed_registries = split_list(o.registries);
 
-  auto eval = checks::evaluate(inv, catalog, selection, options);
+  auto eval = checks::evaluate(inv, catalog, selection, options, probe_results ? &*probe_results : nullptr);
   if (!eval) throw CommandError(eval.error());
   report::ReportContext ctx{kVersion, now_utc(), o.source.file.empty() ? "live" : "inventory:" + o.source.file,
                             options.system_namespaces, options.excluded_namespaces, eval->not_selected, selection.level};
@@ -105,9 +127,8 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
 void add_scan_command(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand("scan", "Scan the cluster (or a saved inventory) against the check catalog");
   auto o = std::make_shared<ScanCliOptions>();
-  cmd->add_option("--inventory", o->source.file, "Scan a saved inventory (Kubernetes List JSON) instead of the cluster");
-  cmd->add_option("--collected", o->source.collected, "Resource types the dump covers even when it holds none of them")
-      ->delimiter(',');
+  add_inventory_source_options(cmd, o->source);
+  add_probe_flags(*cmd, o->probes, /*with_no_probes=*/true);
   cmd->add_option("--checks-dir", o->checks_dir, "Read the catalog from this directory instead of the embedded one");
   cmd->add_option("--checks", o->only, "Run only these check ids (comma-separated)");
   cmd->add_option("--skip-checks", o->skip, "Do not run these check ids (comma-separated)");
