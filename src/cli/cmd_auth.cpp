@@ -23,6 +23,7 @@ struct AuthOptions {
 std::string call_label(const collect::AccessCheck& c) {
   std::string label = c.call.verb + " " + c.call.resource_path();
   if (!c.call.group.empty()) label += "." + c.call.group;
+  if (!c.call.object_name.empty()) label += " " + c.call.object_name;
   if (c.call.namespaced) label += c.namespace_.empty() ? " (all namespaces)" : " (namespace " + c.namespace_ + ")";
   return label;
 }
@@ -35,6 +36,7 @@ nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const co
                         {"namespaced", c.call.namespaced}, {"namespace", c.namespace_},
                         {"optional", c.call.optional},   {"allowed", c.allowed},
                         {"inventory", collect::to_string(c.call.type)}, {"needed_for", c.call.needed_for}};
+    if (!c.call.object_name.empty()) j["name"] = c.call.object_name;
     if (!c.reason.empty()) j["reason"] = c.reason;
     if (!c.error.empty()) j["error"] = c.error;
     calls.push_back(std::move(j));

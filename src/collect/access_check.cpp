@@ -9,6 +9,7 @@ json access_review_body(const ApiCall& call, std::string_view ns) {
                      {"resource", call.resource}};
   if (!call.subresource.empty()) attributes["subresource"] = call.subresource;
   if (call.namespaced && !ns.empty()) attributes["namespace"] = std::string(ns);
+  if (!call.object_name.empty()) attributes["name"] = call.object_name;
   return {{"apiVersion", "authorization.k8s.io/v1"},
           {"kind", "SelfSubjectAccessReview"},
           {"spec", {{"resourceAttributes", attributes}}}};
@@ -33,6 +34,8 @@ Result<std::vector<AccessCheck>> check_access(client::ApiClient& api, const std:
   for (const ApiCall& call : api_calls()) {
     std::vector<std::string> scopes = {""};
     if (call.namespaced && !namespaces.empty()) scopes = namespaces;
+    // A named object lives in one namespace, whatever the scan's namespaces are.
+    if (!call.object_namespace.empty()) scopes = {call.object_namespace};
     for (const std::string& ns : scopes) {
       AccessCheck check{call, ns, false, "", ""};
       std::string what = "create selfsubjectaccessreviews (" + call.verb + " " + call.resource_path() + ")";

@@ -103,6 +103,7 @@ class Collector {
         [this] { list_into(ResourceType::kDaemonSets, inv_.workloads, [](const json& j, const PageHeader&) { return parse_workload(j, "DaemonSet"); }); },
         [this] { list_into(ResourceType::kDeployments, inv_.workloads, [](const json& j, const PageHeader&) { return parse_workload(j, "Deployment"); }); },
         [this] { list_crds(); },
+        [this] { read_kube_proxy_config(); },
     };
     run_parallel(options_.parallelism, guarded(tasks));
     if (options_.kubelet_config) read_kubelet_configs();
@@ -231,6 +232,46 @@ class Collector {
                                 Meta meta = parse_meta(item.value("metadata", json::object()));
                                 if (!meta.name.empty()) out.push_back(std::move(meta.name));
                               });
+  }
+
+  // GET the one ConfigMap kube-system/kube-proxy and keep only its config.conf (4.3.1 reads
+  // metricsBindAddress there). Nothing else of the object is kept.
+  void read_kube_proxy_config() {
+    const ApiCall& call = api_call(ResourceType::kKubeProxyConfig);
+    CollectStatus status;
+    auto start = Clock::now();
+    if (!namespace_in_scope(options_, call.object_namespace)) {
+      status.error = call.object_namespace + " is outside the namespace scope";
+      record(ResourceType::kKubeProxyConfig, status);
+      return;
+    }
+    auto response = api_.get(call.object_path(), "get configmap " + call.object_namespace + "/" + call.object_name);
+    status.seconds = seconds_since(start);
+    if (!response) {
+      const Error& e = response.error();
+      status.state = state_for(e);
+      status.http_status = e.http_status;
+      status.error = e.message;
+      record(ResourceType::kKubeProxyConfig, status);
+      return;
+    }
+    status.pages = 1;
+    status.bytes = response->body.size();
+    json body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    const json* conf = nullptr;
+    if (body.is_object())
+      if (auto data = body.find("data"); data != body.end() && data->is_object())
+        if (auto it = data->find("config.conf"); it != data->end() && it->is_string()) conf = &*it;
+    if (conf == nullptr) {
+      status.state = CollectStatus::State::kError;
+      status.error = "ConfigMap " + call.object_namespace + "/" + call.object_name + " has no config.conf key";
+    } else {
+      status.state = CollectStatus::State::kOk;
+      status.count = 1;
+      std::lock_guard lock(mutex_);
+      inv_.kube_proxy_config = conf->get<std::string>();
+    }
+    record(ResourceType::kKubeProxyConfig, status);
   }
 
   // GET /api/v1/nodes/NAME/proxy/configz for every node, a few at a time.

@@ -20,6 +20,7 @@ const char* to_string(ResourceType type) {
     case ResourceType::kDeployments: return "deployments";
     case ResourceType::kCustomResourceDefinitions: return "customresourcedefinitions";
     case ResourceType::kKubeletConfig: return "nodes/proxy/configz";
+    case ResourceType::kKubeProxyConfig: return "configmaps/kube-proxy";
   }
   return "unknown";
 }
@@ -34,6 +35,7 @@ const std::vector<ResourceType>& all_resource_types() {
       ResourceType::kValidatingWebhooks,  ResourceType::kMutatingWebhooks,
       ResourceType::kDaemonSets,          ResourceType::kDeployments,
       ResourceType::kCustomResourceDefinitions, ResourceType::kKubeletConfig,
+      ResourceType::kKubeProxyConfig,
   };
   return types;
 }

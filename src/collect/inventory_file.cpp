@@ -131,6 +131,7 @@ Result<Inventory> parse_inventory(const std::string& text, const std::string& na
   size_t configz_ok = 0;
   for (const auto& [n, k] : configz) configz_ok += k.state == KubeletConfig::State::kOk;
   mark(ResourceType::kKubeletConfig, configz_ok);
+  mark(ResourceType::kKubeProxyConfig, inv.kube_proxy_config ? 1 : 0);
   for (const auto& c : collected) {
     auto t = resource_type_from_name(c);
     if (!t) return tl::unexpected(t.error());

@@ -191,6 +191,7 @@ json inventory_head(const Inventory& inv) {
   j["status"] = std::move(status);
   put(j, "namespace_filter", inv.namespace_filter);
   put(j, "excluded_namespaces", inv.excluded_namespaces);
+  if (inv.kube_proxy_config) j["kube_proxy_config"] = *inv.kube_proxy_config;
   return j;
 }
 
@@ -259,6 +260,7 @@ void from_json(const json& j, Inventory& inv) {
   }
   get(j, "namespace_filter", inv.namespace_filter);
   get(j, "excluded_namespaces", inv.excluded_namespaces);
+  if (auto it = j.find("kube_proxy_config"); it != j.end() && it->is_string()) inv.kube_proxy_config = it->get<std::string>();
   get(j, "namespaces", inv.namespaces);
   get(j, "pods", inv.pods);
   get(j, "service_accounts", inv.service_accounts);

@@ -180,7 +180,10 @@ class ClientAuthTest(unittest.TestCase):
         calls = json.loads(proc.stdout)["calls"]
         denied = sorted((c["resource"], c["subresource"]) for c in calls if not c["allowed"])
         self.assertEqual(denied, [("nodes", "proxy"), ("secrets", "")])
-        self.assertEqual(len(calls), 16)
+        self.assertEqual(len(calls), 17)
+        proxy_config = next(c for c in calls if c["resource"] == "configmaps")
+        self.assertEqual((proxy_config["verb"], proxy_config["name"], proxy_config["namespace"], proxy_config["allowed"]),
+                         ("get", "kube-proxy", "kube-system", True))
 
         text = run_rampart("auth", "check", "--kubeconfig", self.sim.kubeconfig("limited")).stdout
         self.assertRegex(text, r"list secrets \(all namespaces\) \[optional\] +no\n")

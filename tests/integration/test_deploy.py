@@ -40,6 +40,8 @@ CORE_READS = {
     ("apiextensions.k8s.io", "customresourcedefinitions"),
 }
 READ_VERBS = {"get", "list", "watch"}
+# Single objects rampart reads by name: (apiGroup, resource) -> (resourceNames, verbs).
+NAMED_READS = {("", "configmaps"): (["kube-proxy"], {"get"})}
 SELF_REVIEWS = {("authorization.k8s.io", "selfsubjectaccessreviews"),
                 ("authorization.k8s.io", "selfsubjectrulesreviews")}
 # Each optional permission: its own ClusterRole, file, and the single verb it grants.
@@ -57,6 +59,7 @@ def rampart_reads():
     """(apiGroup, resource) -> verbs rampart needs, optional permissions excluded."""
     reads = {key: set(READ_VERBS) for key in CORE_READS}
     reads.update({key: {"create"} for key in SELF_REVIEWS})
+    reads.update({key: set(verbs) for key, (_, verbs) in NAMED_READS.items()})
     return reads
 
 
@@ -145,7 +148,10 @@ class Manifests(unittest.TestCase):
     def test_reader_role_is_what_rampart_reads(self):
         role = self.get("ClusterRole", "rampart-reader")
         for rule in role["rules"]:
-            self.assertNotIn("resourceNames", rule)
+            if "resourceNames" in rule:  # only the named reads, each in a rule of its own
+                self.assertEqual(len(rule["apiGroups"]) * len(rule["resources"]), 1, rule)
+                names, verbs = NAMED_READS[(rule["apiGroups"][0], rule["resources"][0])]
+                self.assertEqual((rule["resourceNames"], set(rule["verbs"])), (names, verbs))
             self.assertNotIn("nonResourceURLs", rule)
             for field in ("apiGroups", "resources", "verbs"):
                 self.assertNotIn("*", rule[field], rule)

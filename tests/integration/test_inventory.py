@@ -65,7 +65,9 @@ class InventoryTest(unittest.TestCase):
         self.assertTrue(inv["identity"]["kube_system_uid"])
         for key, status in inv["status"].items():
             self.assertEqual(status["state"], "ok", key)
-        self.assertEqual(len(inv["status"]), 16)
+        self.assertEqual(len(inv["status"]), 17)
+        self.assertIn("metricsBindAddress: 0.0.0.0:10249", inv["kube_proxy_config"])  # only config.conf is kept
+        self.assertNotIn("kind: Config\n", json.dumps(inv))  # the ConfigMap's kubeconfig.conf
         components = sorted(c["component"] for c in inv["control_plane"])
         self.assertEqual(components, ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"])
         etcd = next(c for c in inv["control_plane"] if c["component"] == "etcd")

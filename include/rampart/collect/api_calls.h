@@ -22,6 +22,10 @@ struct ApiCall {
   /// Not needed for most checks and sensitive to grant: the ClusterRole marks it optional.
   bool optional = false;
   std::string needed_for;   ///< what is missing without it (inventory part and checks)
+  /// A `get` of one named object instead of a list: its namespace and name (e.g. kube-system,
+  /// kube-proxy). Empty for lists. The ClusterRole rule then carries resourceNames: [name].
+  std::string object_namespace;
+  std::string object_name;
 
   /// "v1" or "apps/v1", as discovery lists it.
   [[nodiscard]] std::string group_version() const;
@@ -29,6 +33,8 @@ struct ApiCall {
   [[nodiscard]] std::string list_path(std::string_view ns = {}) const;
   /// "pods", "nodes/proxy".
   [[nodiscard]] std::string resource_path() const;
+  /// "/api/v1/namespaces/kube-system/configmaps/kube-proxy" for a named object, else empty.
+  [[nodiscard]] std::string object_path() const;
 };
 
 /// The calls, in ResourceType order (one per type).
@@ -38,8 +44,9 @@ const std::vector<ApiCall>& api_calls();
 const ApiCall& api_call(ResourceType type);
 
 /// The least-privilege ClusterRole rules that allow exactly the calls (`optional` = false: the
-/// required ones; true: only the optional ones), one rule per API group and verb, resources in
-/// call order. docs/permissions.md prints them and a test keeps the two in step.
+/// required ones; true: only the optional ones), one rule per API group, verb and resource name
+/// (a named-object get gets its own rule with resourceNames), resources in call order.
+/// docs/permissions.md prints them and a test keeps the two in step.
 std::vector<PolicyRule> cluster_role_rules(bool optional);
 
 }  // namespace rampart::collect

@@ -410,6 +410,7 @@ enum class ResourceType {
   kDeployments,
   kCustomResourceDefinitions,
   kKubeletConfig,  ///< nodes/proxy/configz, per node
+  kKubeProxyConfig,  ///< the one ConfigMap kube-system/kube-proxy (its config.conf)
 };
 
 /// "pods", "clusterrolebindings", ... (the API resource name).

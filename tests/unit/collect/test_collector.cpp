@@ -72,7 +72,13 @@ struct Fixture {
     l["/apis/apiextensions.k8s.io/v1/customresourcedefinitions"] = {object("CustomResourceDefinition", "", "policies.kyverno.io")};
     cluster.configz["w-1"] = testing::json_response(200, {{"kubeletconfig", {{"readOnlyPort", 0}}}});
     cluster.configz["cp-1"] = testing::json_response(200, {{"kubeletconfig", {{"readOnlyPort", 10255}}}});
+    json proxy = object("ConfigMap", "kube-system", "kube-proxy");
+    proxy["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration", "CANARY"}};
+    proxy["data"] = {{"config.conf", "metricsBindAddress: 0.0.0.0:10249\n"}, {"kubeconfig.conf", "users: CANARY"}};
+    cluster.objects[kKubeProxyPath] = proxy;
   }
+
+  static constexpr const char* kKubeProxyPath = "/api/v1/namespaces/kube-system/configmaps/kube-proxy";
 
   Inventory run() {
     auto inv = collect::collect(api, options);
@@ -255,6 +261,47 @@ TEST_CASE("collector: kubelet configz 403 and per-node failures are recorded", "
   CHECK(inv2.nodes[1].kubelet.state == KubeletConfig::State::kError);
 }
 
+TEST_CASE("collector: only config.conf of ConfigMap kube-system/kube-proxy is kept", "[collect]") {
+  Fixture f;
+  Inventory inv = f.run();
+  CHECK(inv.kube_proxy_config == "metricsBindAddress: 0.0.0.0:10249\n");
+  CHECK(inv.status_of(ResourceType::kKubeProxyConfig).count == 1);
+  size_t gets = 0;
+  for (const Request& r : f.transport.requests()) gets += r.path == Fixture::kKubeProxyPath;
+  CHECK(gets == 1);
+
+  Fixture forbidden;
+  forbidden.cluster.objects.clear();
+  forbidden.cluster.intercept = [](const Request& r) -> std::optional<Response> {
+    if (r.path != Fixture::kKubeProxyPath) return std::nullopt;
+    return status_response(403, "Forbidden", "configmaps \"kube-proxy\" is forbidden");
+  };
+  Inventory inv2 = forbidden.run();
+  CHECK_FALSE(inv2.kube_proxy_config);
+  CHECK(inv2.status_of(ResourceType::kKubeProxyConfig).state == State::kForbidden);
+  CHECK(inv2.status_of(ResourceType::kKubeProxyConfig).http_status == 403);
+
+  Fixture missing;  // no kube-proxy (replaced by the CNI): 404
+  missing.cluster.objects.clear();
+  Inventory inv3 = missing.run();
+  CHECK_FALSE(inv3.kube_proxy_config);
+  CHECK(inv3.status_of(ResourceType::kKubeProxyConfig).state == State::kNotServed);
+
+  Fixture no_key;
+  no_key.cluster.objects[Fixture::kKubeProxyPath]["data"].erase("config.conf");
+  Inventory inv4 = no_key.run();
+  CHECK_FALSE(inv4.kube_proxy_config);
+  CHECK(inv4.status_of(ResourceType::kKubeProxyConfig).state == State::kError);
+  CHECK(inv4.status_of(ResourceType::kKubeProxyConfig).error == "ConfigMap kube-system/kube-proxy has no config.conf key");
+
+  Fixture scoped;
+  scoped.options.namespaces = {"shop"};
+  Inventory inv5 = scoped.run();
+  CHECK_FALSE(inv5.kube_proxy_config);
+  CHECK(inv5.status_of(ResourceType::kKubeProxyConfig).state == State::kNotRequested);
+  for (const Request& r : scoped.transport.requests()) CHECK(r.path != Fixture::kKubeProxyPath);
+}
+
 TEST_CASE("api calls: one call per resource type, paths as the API serves them", "[collect]") {
   CHECK(api_calls().size() == all_resource_types().size());
   for (ResourceType t : all_resource_types()) CHECK(api_call(t).type == t);
@@ -265,5 +312,8 @@ TEST_CASE("api calls: one call per resource type, paths as the API serves them",
   CHECK(api_call(ResourceType::kKubeletConfig).resource_path() == "nodes/proxy");
   CHECK(api_call(ResourceType::kKubeletConfig).verb == "get");
   CHECK(api_call(ResourceType::kSecrets).optional);
+  CHECK(api_call(ResourceType::kKubeProxyConfig).object_path() == "/api/v1/namespaces/kube-system/configmaps/kube-proxy");
+  CHECK(api_call(ResourceType::kKubeProxyConfig).verb == "get");
+  CHECK(api_call(ResourceType::kPods).object_path().empty());
   CHECK_FALSE(api_call(ResourceType::kPods).optional);
 }

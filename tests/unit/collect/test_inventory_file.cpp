@@ -37,6 +37,11 @@ TEST_CASE("inventory file: configz, server version and kube-proxy config items",
   CHECK(inv->identity.git_version == "v1.35.1");
   CHECK(inv->identity.server == "https://x:6443");
   CHECK(inv->kube_proxy_config == "metricsBindAddress: 0.0.0.0:10249");
+  CHECK(inv->status_of(ResourceType::kKubeProxyConfig).ok());
+  auto without = parse_inventory(R"({"kind": "NodeList", "items": [{"metadata": {"name": "n1"}}]})", "t.json");
+  REQUIRE(without.has_value());
+  CHECK_FALSE(without->kube_proxy_config);
+  CHECK(without->status_of(ResourceType::kKubeProxyConfig).state == CollectStatus::State::kNotRequested);
 }
 
 TEST_CASE("inventory file: bad input is one error, never a crash", "[collect]") {

@@ -59,6 +59,7 @@ Inventory sample() {
       CollectStatus{CollectStatus::State::kForbidden, "HTTP 403 Forbidden: not allowed", 403, 0, 0, 0, 0.01};
   inv.namespace_filter = {"shop"};
   inv.excluded_namespaces = {"dev"};
+  inv.kube_proxy_config = "kind: KubeProxyConfiguration\nmetricsBindAddress: 127.0.0.1:10249\n";
   return inv;
 }
 
@@ -90,6 +91,7 @@ TEST_CASE("inventory json: a round trip gives the same inventory", "[collect]") 
   CHECK(back->control_plane == inv.control_plane);
   CHECK(back->namespace_filter == inv.namespace_filter);
   CHECK(back->excluded_namespaces == inv.excluded_namespaces);
+  CHECK(back->kube_proxy_config == inv.kube_proxy_config);
   CHECK(json(*back) == j);
 }
 

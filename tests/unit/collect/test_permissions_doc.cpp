@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -28,6 +29,7 @@ YAML::Node documented_cluster_role() {
 
 std::vector<std::string> strings(const YAML::Node& n) {
   std::vector<std::string> out;
+  if (!n) return out;  // an absent key (resourceNames) is an empty list
   for (const auto& e : n) out.push_back(e.as<std::string>());
   return out;
 }
@@ -39,7 +41,8 @@ TEST_CASE("permissions: docs/permissions.md grants exactly the collector's calls
   CHECK(role["kind"].as<std::string>() == "ClusterRole");
   std::vector<PolicyRule> documented;
   for (const auto& r : role["rules"])
-    documented.push_back(PolicyRule{strings(r["verbs"]), strings(r["apiGroups"]), strings(r["resources"]), {}, {}});
+    documented.push_back(
+        PolicyRule{strings(r["verbs"]), strings(r["apiGroups"]), strings(r["resources"]), strings(r["resourceNames"]), {}});
   std::vector<PolicyRule> expected = cluster_role_rules(false);
   for (const auto& r : cluster_role_rules(true)) expected.push_back(r);
   CHECK(documented == expected);
@@ -53,4 +56,14 @@ TEST_CASE("permissions: the optional rules are secrets and nodes/proxy, read ver
   CHECK(optional[1].resources == std::vector<std::string>{"nodes/proxy"});
   CHECK(optional[1].verbs == std::vector<std::string>{"get"});
   for (const auto& call : api_calls()) CHECK((call.verb == "list" || call.verb == "get"));
+}
+
+TEST_CASE("permissions: a single-object get is its own rule, narrowed by resourceNames", "[collect]") {
+  auto required = cluster_role_rules(false);
+  auto named = std::find_if(required.begin(), required.end(), [](const PolicyRule& r) { return !r.resource_names.empty(); });
+  REQUIRE(named != required.end());
+  CHECK(named->verbs == std::vector<std::string>{"get"});
+  CHECK(named->resources == std::vector<std::string>{"configmaps"});
+  CHECK(named->resource_names == std::vector<std::string>{"kube-proxy"});
+  CHECK(std::count_if(required.begin(), required.end(), [](const PolicyRule& r) { return !r.resource_names.empty(); }) == 1);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // A tiny in-memory API server for collector tests: serves /version, /api, /apis, paged lists
-// (limit/continue, namespaced paths filtered by metadata.namespace), the secrets Table, and
-// nodes/NAME/proxy/configz. Tests override single paths to inject 403, 404, 410 or 5xx.
+// (limit/continue, namespaced paths filtered by metadata.namespace), the secrets Table,
+// nodes/NAME/proxy/configz and single objects by path. Tests override single paths to inject 403, 404, 410 or 5xx.
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +17,8 @@ class FakeCluster {
   std::map<std::string, std::vector<nlohmann::json>> lists;
   /// configz answers per node name.
   std::map<std::string, client::Response> configz;
+  /// Single objects by path ("/api/v1/namespaces/kube-system/configmaps/kube-proxy").
+  std::map<std::string, nlohmann::json> objects;
   /// Called first; an answer replaces the normal one (fault injection).
   std::function<std::optional<client::Response>(const client::Request&)> intercept;
   std::vector<std::string> group_versions = {"v1",
@@ -49,6 +51,7 @@ class FakeCluster {
       if (it != configz.end()) return it->second;
       return status_response(503, "ServiceUnavailable", "no kubelet for node " + node);
     }
+    if (auto it = objects.find(path); it != objects.end()) return json_response(200, it->second);
     // Namespaced list: /api/v1/namespaces/NS/pods -> the cluster-wide list filtered.
     std::string list_path = path;
     std::string ns;
