@@ -7,6 +7,7 @@ the automatable CIS controls that depend on its data alone.
 import base64
 import json
 import os
+import re
 import sys
 import unittest
 
@@ -228,6 +229,26 @@ class Hardened(unittest.TestCase):
                     self.assertNotIn("*", rule.get(key, []), r["metadata"]["name"])
                 self.assertNotIn("secrets", rule.get("resources", []), r["metadata"]["name"])
         self.assertEqual([x["metadata"]["name"] for x in objs(c, "certificatesigningrequests")], ["csr-7n4xq"])
+
+    def test_rampart_checks_beyond_the_benchmark_pass(self):
+        c = self.c
+        with open(os.path.join(SOURCE_DIR, "checks", "products.yaml")) as f:
+            supported = re.search(r"supported_minors:\s*\[([^\]]*)\]", f.read()).group(1)
+        supported = [s.strip().strip('"') for s in supported.split(",")]
+        version = c.settings["version"]["gitVersion"]
+        self.assertIn(".".join(version.lstrip("v").split(".")[:2]), supported)
+        for node in objs(c, "nodes"):
+            self.assertEqual(node["status"]["nodeInfo"]["kubeletVersion"], version)
+        for pod in objs(c, "pods"):
+            for ct in containers(pod):
+                if mirror(pod):
+                    self.assertTrue(ct["image"].endswith(":" + version) or "/etcd:" in ct["image"], ct["image"])
+                else:
+                    self.assertRegex(ct["image"], r"^[^@]+:[^@/]+@sha256:[0-9a-f]{64}$")
+        daemonsets = {d["metadata"]["name"] for d in objs(c, "daemonsets", "kube-system")}
+        self.assertLessEqual({"falco", "fluent-bit", "calico-node"}, daemonsets)
+        self.assertTrue(flags(c, "kube-apiserver").get("oidc-issuer-url"))
+        self.assertTrue(objs(c, "networkpolicies", "default"))
 
 
 if __name__ == "__main__":
