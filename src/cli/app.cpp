@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
   GlobalOptions global;
+  global.argv.assign(argv, argv + argc);
   app.add_flag("-v,--verbose", global.verbosity, "More log output on stderr (repeat for debug, trace)");
   app.add_flag("--no-color", global.no_color, "Never colour the output");
   app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
@@ -38,6 +39,7 @@ int run(int argc, char** argv) {
   add_scan_command(app, global);
   add_evidence_command(app, global);
   add_config_command(app, global);
+  add_diff_command(app, global);
 
   command_exit_code() = kExitOk;
   try {

@@ -1,13 +1,11 @@
 // The CIS-style text report: sections in catalog order, each check with its status and id, the
-// resources behind a failure and its remediation, then per-section and overall summaries.
+// resources behind a failure and its remediation, after the overall and per-section summary.
 #include <algorithm>
 #include <cstdio>
 
 #include "rampart/report/renderer.h"
 
 namespace rampart::report {
-
-std::unique_ptr<Renderer> make_json_renderer();
 
 namespace {
 
@@ -66,8 +64,10 @@ class TextRenderer : public Renderer {
     if (!r.cluster.context.empty()) out << " (context " << r.cluster.context << ")";
     if (!r.cluster.git_version.empty()) out << ", Kubernetes " << r.cluster.git_version;
     out << "\n";
-    for (const auto& sec : r.sections) render_section(r, sec, out);
+    // Summary first: in a terminal or a CronJob log the score and counts are what people look
+    // for, and they should not have to scroll past every check to find them.
     render_summary(r, out);
+    for (const auto& sec : r.sections) render_section(r, sec, out);
   }
 
  private:
@@ -170,10 +170,6 @@ class TextRenderer : public Renderer {
 
 }  // namespace
 
-Result<std::unique_ptr<Renderer>> make_renderer(std::string_view format, const RenderOptions& options) {
-  if (format == "text") return std::unique_ptr<Renderer>(std::make_unique<TextRenderer>(options));
-  if (format == "json") return make_json_renderer();
-  return fail(ErrorKind::kUsage, "unknown output format '" + std::string(format) + "' (known: text, json)");
-}
+std::unique_ptr<Renderer> make_text_renderer(const RenderOptions& options) { return std::make_unique<TextRenderer>(options); }
 
 }  // namespace rampart::report
