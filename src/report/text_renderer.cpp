@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "format_util.h"
 #include "rampart/report/renderer.h"
 
 namespace rampart::report {
@@ -104,6 +105,7 @@ class TextRenderer : public Renderer {
     Status s = c.outcome.status;
     out << status(s) << c.entry.id << "  " << c.entry.title << "  (" << checks::to_string(c.severity) << ")\n";
     if (!c.outcome.reason.empty()) out << "           " << c.outcome.reason << "\n";
+    if (c.outcome.waiver) out << "           " << detail::waiver_note(*c.outcome.waiver) << "\n";
     size_t shown = 0;
     for (const auto& f : c.outcome.findings) {
       if (!opts_.verbose && shown == kFindingsShown) break;
@@ -113,6 +115,7 @@ class TextRenderer : public Renderer {
       if (!(c.outcome.findings.size() == 1 && f.message == c.outcome.reason)) out << ": " << f.message;
       if (f.severity && *f.severity != c.severity) out << " [" << checks::to_string(*f.severity) << "]";
       out << "\n";
+      if (f.waiver) out << "               " << detail::waiver_note(*f.waiver) << "\n";
       if (opts_.verbose)
         for (const auto& e : f.evidence) out << "               " << e.source << ": " << e.what << " = " << e.value << "\n";
     }
@@ -163,6 +166,13 @@ class TextRenderer : public Renderer {
       out << "\n";
     }
     if (!r.exclusions.skipped_checks.empty()) out << "  Checks not run: " << r.exclusions.skipped_checks.size() << "\n";
+    if (!r.waivers.empty()) {
+      out << "  Waivers:\n";
+      for (const auto& u : r.waivers)
+        out << "    " << to_string(u.state) << ": " << u.waiver.check << " (" << u.waiver.source << ", owner " << u.waiver.owner
+            << ", expires " << format_date(u.waiver.expires) << "), " << u.matched << " matched" << (u.note.empty() ? "" : "; " + u.note)
+            << "\n";
+    }
   }
 
   RenderOptions opts_;
