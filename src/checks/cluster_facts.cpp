@@ -24,7 +24,7 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 }  // namespace
 
 ClusterFacts::ClusterFacts(const collect::Inventory& inv, const ScanOptions& opts)
-    : system_ns_(opts.system_namespaces), excluded_ns_(opts.excluded_namespaces) {
+    : system_ns_(opts.system_namespaces), excluded_ns_(opts.excluded_namespaces), namespace_filter_(inv.namespace_filter) {
   excluded_ns_.insert(excluded_ns_.end(), inv.excluded_namespaces.begin(), inv.excluded_namespaces.end());
   control_plane_ = inv.control_plane.empty() ? control_plane_from_pods(inv) : inv.control_plane;
   for (const auto& n : inv.namespaces) namespaces_.emplace(n.meta.name, &n);
@@ -73,7 +73,10 @@ const std::vector<const collect::Pod*>& ClusterFacts::pods_of(std::string_view n
 }
 
 bool ClusterFacts::is_system_namespace(std::string_view ns) const { return contains(system_ns_, ns); }
-bool ClusterFacts::is_excluded_namespace(std::string_view ns) const { return contains(excluded_ns_, ns); }
+bool ClusterFacts::is_excluded_namespace(std::string_view ns) const {
+  // A scan limited to some namespaces (--namespace) leaves the others out as if excluded.
+  return contains(excluded_ns_, ns) || (!namespace_filter_.empty() && !contains(namespace_filter_, ns));
+}
 bool ClusterFacts::is_workload_namespace(std::string_view ns) const {
   return !is_system_namespace(ns) && !is_excluded_namespace(ns);
 }

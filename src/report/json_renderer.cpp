@@ -36,9 +36,7 @@ json waiver_json(const checks::WaiverRef& w) {
           {"source", w.source}};
 }
 
-}  // namespace
-
-json check_to_json(const checks::CheckResult& r) {
+json check_json(const checks::CheckResult& r) {
   json findings = json::array();
   for (const auto& f : r.outcome.findings) {
     json finding = {{"status", checks::to_string(f.status)},
@@ -51,51 +49,51 @@ json check_to_json(const checks::CheckResult& r) {
     findings.push_back(std::move(finding));
   }
   json check = {{"id", r.entry.id},
-          {"title", r.entry.title},
-          {"section", r.entry.section},
-          {"level", r.entry.level},
-          {"automated", r.entry.automated},
-          {"sources", r.entry.sources},
-          {"status", checks::to_string(r.outcome.status)},
-          {"score", optional_number(score::status_points(r.outcome.status))},
-          {"severity", checks::to_string(r.severity)},
-          {"reason", r.outcome.reason},
-          {"remediation", r.entry.remediation},
-          {"evidence", evidence_json(r.outcome.evidence)},
-          {"findings", findings}};
+                {"title", r.entry.title},
+                {"section", r.entry.section},
+                {"level", r.entry.level},
+                {"automated", r.entry.automated},
+                {"sources", r.entry.sources},
+                {"status", checks::to_string(r.outcome.status)},
+                {"score", optional_number(score::status_points(r.outcome.status))},
+                {"severity", checks::to_string(r.severity)},
+                {"reason", r.outcome.reason},
+                {"remediation", r.entry.remediation},
+                {"evidence", evidence_json(r.outcome.evidence)},
+                {"findings", findings}};
   if (r.outcome.waiver) check["waiver"] = waiver_json(*r.outcome.waiver);
   return check;
 }
 
-json waivers_to_json(const std::vector<WaiverUse>& uses) {
-  json out = json::array();
-  for (const auto& u : uses) {
-    json resource = nullptr;
-    if (u.waiver.resource)
-      resource = {{"kind", u.waiver.resource->kind}, {"namespace", u.waiver.resource->namespace_}, {"name", u.waiver.resource->name}};
-    out.push_back({{"check", u.waiver.check},
-                   {"resource", resource},
-                   {"justification", u.waiver.justification},
-                   {"owner", u.waiver.owner},
-                   {"expires", format_date(u.waiver.expires)},
-                   {"source", u.waiver.source},
-                   {"state", to_string(u.state)},
-                   {"matched", u.matched},
-                   {"note", u.note}});
-  }
-  return out;
-}
+json document(const ScanReport& r, bool with_checks);
 
-namespace {
-
+// Writes the same bytes as to_json(report).dump(2), but holds only one check's JSON in memory at
+// a time: a large cluster's report has hundreds of thousands of findings.
 class JsonRenderer : public Renderer {
  public:
-  void render(const ScanReport& report, std::ostream& out) const override { out << to_json(report).dump(2) << "\n"; }
+  void render(const ScanReport& report, std::ostream& out) const override {
+    std::string head = document(report, false).dump(2);
+    const std::string placeholder = "\"checks\": []";
+    auto at = head.find(placeholder);
+    out << head.substr(0, at) << "\"checks\": [";
+    for (size_t i = 0; i < report.checks.size(); ++i) {
+      out << (i ? ",\n" : "\n");
+      std::string one = check_json(report.checks[i]).dump(2);
+      // Re-indent to the array's depth (two levels of two spaces).
+      size_t start = 0;
+      while (start < one.size()) {
+        size_t nl = one.find('\n', start);
+        if (nl == std::string::npos) nl = one.size();
+        out << "    " << std::string_view(one).substr(start, nl - start);
+        if (nl < one.size()) out << "\n";
+        start = nl + 1;
+      }
+    }
+    out << (report.checks.empty() ? "]" : "\n  ]") << head.substr(at + placeholder.size()) << "\n";
+  }
 };
 
-}  // namespace
-
-json to_json(const ScanReport& r) {
+json document(const ScanReport& r, bool with_checks) {
   json doc;
   doc["schema_version"] = r.schema_version;
   doc["scanner"] = {{"name", r.scanner_name}, {"version", r.scanner_version}};
@@ -128,7 +126,8 @@ json to_json(const ScanReport& r) {
                        {"level", r.exclusions.level ? json(*r.exclusions.level) : json(nullptr)}};
   doc["summary"] = counts_json(r.score.counts);
   json checks = json::array();
-  for (const auto& c : r.checks) checks.push_back(check_to_json(c));
+  if (with_checks)
+    for (const auto& c : r.checks) checks.push_back(check_json(c));
   doc["checks"] = checks;
   json sections = json::array();
   for (const auto& s : r.score.sections)
@@ -143,6 +142,31 @@ json to_json(const ScanReport& r) {
                           {"checks", n.checks}});
   doc["score"] = {{"overall", optional_number(r.score.overall)}, {"grade", r.score.grade}, {"sections", sections}, {"namespaces", namespaces}};
   return doc;
+}
+
+}  // namespace
+
+json to_json(const ScanReport& r) { return document(r, true); }
+
+json check_to_json(const checks::CheckResult& check) { return check_json(check); }
+
+json waivers_to_json(const std::vector<WaiverUse>& uses) {
+  json out = json::array();
+  for (const auto& u : uses) {
+    json resource = nullptr;
+    if (u.waiver.resource)
+      resource = {{"kind", u.waiver.resource->kind}, {"namespace", u.waiver.resource->namespace_}, {"name", u.waiver.resource->name}};
+    out.push_back({{"check", u.waiver.check},
+                   {"resource", resource},
+                   {"justification", u.waiver.justification},
+                   {"owner", u.waiver.owner},
+                   {"expires", format_date(u.waiver.expires)},
+                   {"source", u.waiver.source},
+                   {"state", to_string(u.state)},
+                   {"matched", u.matched},
+                   {"note", u.note}});
+  }
+  return out;
 }
 
 std::unique_ptr<Renderer> make_json_renderer() { return std::make_unique<JsonRenderer>(); }

@@ -60,6 +60,7 @@ class ClusterFacts {
   std::map<std::string, std::vector<const collect::Pod*>, std::less<>> pods_by_sa_;
   std::vector<std::string> system_ns_;
   std::vector<std::string> excluded_ns_;
+  std::vector<std::string> namespace_filter_;
   std::vector<const collect::Pod*> workload_pods_;
   std::vector<std::string> workload_ns_with_pods_;
   std::vector<std::string> workload_ns_;

@@ -61,6 +61,13 @@ TEST_CASE("report: the same scan renders the same bytes", "[report]") {
   CHECK(render(demo_report(), "json", false) == render(demo_report(), "json", false));
 }
 
+TEST_CASE("report: the streamed JSON equals the document model, empty reports included", "[report]") {
+  auto r = demo_report();
+  CHECK(render(r, "json", false) == report::to_json(r).dump(2) + "\n");
+  r.checks.clear();
+  CHECK(render(r, "json", false) == report::to_json(r).dump(2) + "\n");
+}
+
 TEST_CASE("report: JSON follows the documented schema", "[report]") {
   auto doc = report::to_json(demo_report());
   CHECK(doc["schema_version"] == report::kSchemaVersion);
