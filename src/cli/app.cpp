@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   CLI::App app{"rampart: a live Kubernetes cluster posture scanner (CIS Kubernetes Benchmark and more)",
                "rampart"};
   app.require_subcommand(1);
+  // Global options (-v, --no-color) may also follow the subcommand: `rampart inventory -vvv`.
   // Global options (-v, --no-color) may also follow the subcommand: `rampart scan -v`.
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
@@ -34,11 +35,14 @@ int run(int argc, char** argv) {
   app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
 
   add_version_command(app, global);
+  add_evidence_command(app, global);
+  add_config_command(app, global);
+  add_inventory_command(app, global);
+  add_auth_command(app, global);
+  add_probe_command(app, global);
   add_checks_command(app, global);
   add_who_can_command(app, global);
   add_scan_command(app, global);
-  add_evidence_command(app, global);
-  add_config_command(app, global);
   add_diff_command(app, global);
 
   command_exit_code() = kExitOk;

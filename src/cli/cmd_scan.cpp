@@ -4,7 +4,6 @@
 // the evidence directory) is checked first, so a typo never costs a long collection.
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,8 +16,10 @@
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
 #include "rampart/cli/outputs.h"
-#include "rampart/collect/inventory_file.h"
+#include "rampart/cli/probe_options.h"
 #include "rampart/config/load.h"
+#include "rampart/probe/discover.h"
+#include "rampart/probe/runner.h"
 #include "rampart/core/build_info.h"
 #include "rampart/report/evidence.h"
 #include "rampart/report/rollup.h"
@@ -30,8 +31,9 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ScanCliOptions {
+  InventorySource source;  ///< connection, collection and --collected; file/context per target
+  ProbeFlags probes;
   std::vector<std::string> inventories;
-  std::vector<std::string> collected;
   std::string checks_dir;
   std::vector<std::string> only, skip, exclude_ns, system_ns, registries, outputs;
   int level = 0;
@@ -41,16 +43,38 @@ struct ScanCliOptions {
   std::string sign_key;
   std::vector<std::string> contexts;
   bool all_contexts = false;
-  std::string kubeconfig;
   size_t parallel = 4;
 };
 
-// Live collection belongs to the collect stage; until this build has it, a saved dump works.
-Result<collect::Inventory> load_target(const ClusterTarget& t) {
-  if (t.inventory_file.empty())
-    return fail(ErrorKind::kUsage, "live collection is not available in this build: pass --inventory FILE (a kubectl -o json dump)",
-                t.context.empty() ? "" : "context " + t.context);
-  return collect::load_inventory_file(t.inventory_file, t.collected);
+/// How one cluster's inventory is read: the shared connection options with this target's
+/// context or dump, then probes of the targets discovered in it (live only: a saved dump's
+/// addresses may belong to a network the user is not on) plus those named on the command line.
+InventoryLoader make_loader(const ScanCliOptions& o, const probe::ProbeOptions& probe_opts,
+                            const std::vector<probe::Target>& explicit_list) {
+  return [&o, probe_opts, explicit_list](const ClusterTarget& t) -> Result<LoadedCluster> {
+    InventorySource source = o.source;
+    source.file = t.inventory_file;
+    source.collected = t.collected;
+    if (!t.context.empty()) source.connection.context = t.context;
+    LoadedCluster out;
+    std::string server;
+    try {
+      auto loaded = load_inventory_or_throw(source);
+      out.inventory = std::move(loaded.inventory);
+      server = loaded.server;
+    } catch (const CommandError& e) {
+      return fail(ErrorKind::kNetwork, e.what());
+    }
+    if (!o.probes.no_probes) {
+      std::vector<probe::Target> targets = explicit_list;
+      if (source.file.empty()) {
+        auto discovered = probe::discover_targets(out.inventory, server);
+        targets.insert(targets.end(), discovered.begin(), discovered.end());
+      }
+      if (!targets.empty()) out.probes = probe::run_probes(targets, probe_opts);
+    }
+    return out;
+  };
 }
 
 std::chrono::year_month_day today_utc() {
@@ -64,7 +88,7 @@ std::string stem(const std::string& path) {
 }
 
 std::vector<ClusterTarget> make_targets(const ScanCliOptions& o) {
-  std::vector<std::string> collected = split_list(o.collected);
+  std::vector<std::string> collected = o.source.collected;
   std::vector<ClusterTarget> targets;
   if (!o.inventories.empty() && (!o.contexts.empty() || o.all_contexts))
     throw CommandError("give either --inventory or --context/--all-contexts, not both", kExitError);
@@ -79,14 +103,14 @@ std::vector<ClusterTarget> make_targets(const ScanCliOptions& o) {
   std::vector<std::string> contexts = split_list(o.contexts);
   if (o.all_contexts) {
     config::LoadOptions load;
-    load.kubeconfig = o.kubeconfig;
+    load.kubeconfig = o.source.connection.kubeconfig;
     auto listed = config::list_contexts(load);
     if (!listed) throw CommandError(listed.error());
     if (listed->empty()) throw CommandError("--all-contexts: the kubeconfig has no contexts", kExitError);
     contexts = *listed;
   }
   for (const auto& c : contexts) add({c, c, "", {}});
-  if (targets.empty()) add({"current-context", "", "", {}});
+  if (targets.empty()) add({o.source.connection.in_cluster ? "in-cluster" : "current-context", "", "", {}});
   return targets;
 }
 
@@ -129,6 +153,11 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
     if (!waivers) throw CommandError(waivers.error());
     settings.waivers = std::move(*waivers);
   }
+  // Probe options are validated before the (possibly long) collection, too.
+  auto probe_opts = probe_options(o.probes);
+  if (!probe_opts) throw CommandError(probe_opts.error());
+  auto explicit_list = explicit_targets(o.probes);
+  if (!explicit_list) throw CommandError(explicit_list.error());
   std::optional<report::EvidenceKey> key;
   if (!o.sign_key.empty()) {
     auto k = report::EvidenceKey::load_private(o.sign_key);
@@ -158,7 +187,7 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
 
   // 2. The scans.
   Progress progress(Progress::stderr_is_tty());
-  auto scans = scan_clusters(targets, settings, load_target, several ? o.parallel : 1, progress);
+  auto scans = scan_clusters(targets, settings, make_loader(o, *probe_opts, *explicit_list), several ? o.parallel : 1, progress);
 
   // 3. Reports, evidence, exit codes.
   const bool tty = isatty(STDOUT_FILENO) && !global.no_color;
@@ -218,15 +247,20 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
 void add_scan_command(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand("scan", "Scan the cluster (or saved inventories) against the check catalog");
   auto o = std::make_shared<ScanCliOptions>();
+  add_inventory_source_options(cmd, o->source);
+  add_probe_flags(*cmd, o->probes, /*with_no_probes=*/true);
+  // scan takes several clusters: --inventory and --context repeat here (one target each).
+  cmd->remove_option(cmd->get_option("--inventory"));
+  cmd->remove_option(cmd->get_option("--context"));
   cmd->add_option("--inventory", o->inventories,
-                  "Scan a saved inventory (Kubernetes List JSON) instead of the cluster; repeat for several clusters");
-  cmd->add_option("--collected", o->collected, "Resource types the dump covers even when it holds none of them")
-      ->delimiter(',');
-  cmd->add_option("--context", o->contexts, "Kubeconfig context to scan; repeat (or comma-separate) for several clusters");
-  cmd->add_flag("--all-contexts", o->all_contexts, "Scan every context of the kubeconfig, concurrently");
-  cmd->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig file (default: KUBECONFIG, then ~/.kube/config)");
+                  "Scan a saved inventory (a kubectl -o json dump, docs/inventory-file.md) instead of the cluster; "
+                  "repeat for several clusters");
+  cmd->add_option("--context", o->contexts, "Kubeconfig context to scan; repeat (or comma-separate) for several clusters")
+      ->group("Connection");
+  cmd->add_flag("--all-contexts", o->all_contexts, "Scan every context of the kubeconfig, concurrently")->group("Connection");
   cmd->add_option("--parallel", o->parallel, "Clusters scanned at once with several contexts (default 4)")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, 64))
+      ->group("Connection");
   cmd->add_option("--checks-dir", o->checks_dir, "Read the catalog from this directory instead of the embedded one");
   cmd->add_option("--checks", o->only, "Run only these check ids (comma-separated)");
   cmd->add_option("--skip-checks", o->skip, "Do not run these check ids (comma-separated)");

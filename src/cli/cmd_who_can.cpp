@@ -23,14 +23,13 @@ void add_who_can_command(CLI::App& app, GlobalOptions& /*global*/) {
   cmd->add_option("RESOURCE", o->resource, "resource[.group][/subresource], e.g. secrets, deployments.apps, pods/exec")->required();
   cmd->add_option("-n,--namespace", o->ns, "Only grants that apply in this namespace");
   cmd->add_flag("--cluster-wide", o->cluster_wide, "Only grants that apply in every namespace (ClusterRoleBindings)");
-  cmd->add_option("--inventory", o->source.file, "Read a saved inventory (kubectl -o json dump) instead of the cluster");
-  cmd->add_option("--collected", o->source.collected, "Resource types the dump covers even when it has none of them")->delimiter(',');
+  add_inventory_source_options(cmd, o->source, /*namespace_flag=*/false);
   cmd->callback([o] {
     const auto& [verb, resource, ns, cluster_wide, source] = *o;
     if (!ns.empty() && cluster_wide) throw CommandError("--namespace and --cluster-wide exclude each other", kExitError);
     auto spec = rbac::parse_resource_spec(resource);
     if (!spec) throw CommandError(spec.error());
-    auto inv = load_inventory_or_throw(source);
+    auto inv = load_inventory_or_throw(source).inventory;
     for (auto t : {collect::ResourceType::kRoles, collect::ResourceType::kClusterRoles, collect::ResourceType::kRoleBindings,
                    collect::ResourceType::kClusterRoleBindings})
       if (!inv.status_of(t).ok())

@@ -2,6 +2,7 @@
 
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
+#include "rampart/collect/collector.h"
 #include "rampart/collect/inventory_file.h"
 
 namespace rampart::cli {
@@ -12,15 +13,36 @@ checks::Catalog load_catalog_or_throw(const std::string& dir) {
   return std::move(*cat);
 }
 
-collect::Inventory load_inventory_or_throw(const InventorySource& source) {
-  if (source.file.empty())
-    // Live collection (collect::collect) belongs to the collect stage, which this build does
-    // not have yet; a saved dump works everywhere.
-    throw CommandError("live collection is not available in this build: pass --inventory FILE (a kubectl -o json dump)",
-                       kExitError);
-  auto inv = collect::load_inventory_file(source.file, source.collected);
-  if (!inv) throw CommandError(inv.error());
-  return std::move(*inv);
+void add_inventory_source_options(CLI::App* cmd, InventorySource& source, bool namespace_flag) {
+  add_connection_options(cmd, source.connection);
+  cmd->add_option("--inventory", source.file,
+                  "Read a saved inventory (a kubectl -o json dump) instead of the cluster (docs/inventory-file.md)");
+  cmd->add_option("--collected", source.collected, "With --inventory: resource types the dump covers even when it holds none of them")
+      ->delimiter(',');
+  if (namespace_flag)
+    cmd->add_option("-n,--namespace", source.namespaces, "Collect only these namespaces (repeatable)")
+        ->type_size(1)
+        ->allow_extra_args(false);
+  cmd->add_flag("--no-kubelet-config", source.no_kubelet_config,
+                "Do not read each node's kubelet configuration (needs get nodes/proxy); 4.2.x then say ERROR");
+}
+
+LoadedInventory load_inventory_or_throw(const InventorySource& source) {
+  if (!source.file.empty()) {
+    auto inv = collect::load_inventory_file(source.file, source.collected);
+    if (!inv) throw CommandError(inv.error());
+    return {std::move(*inv), ""};
+  }
+  auto connection = connect(source.connection);
+  if (!connection) throw CommandError(connection.error());
+  collect::CollectOptions options;
+  options.chunk_size = connection->chunk_size;
+  options.namespaces = source.namespaces;
+  options.kubelet_config = !source.no_kubelet_config;
+  options.context = connection->rest.context;
+  auto inventory = collect::collect(*connection->api, options);
+  if (!inventory) throw CommandError(connection_failure(inventory.error(), connection->rest), kExitError);
+  return {std::move(*inventory), connection->rest.server};
 }
 
 std::vector<std::string> split_list(const std::vector<std::string>& values) {

@@ -41,14 +41,16 @@ ClusterScan scan_cluster(const ClusterTarget& target, const ScanSettings& settin
   try {
     auto started = std::chrono::system_clock::now();
     stage(target.inventory_file.empty() ? "collecting " + target.name + "..." : "reading " + target.inventory_file + "...");
-    auto inv = load(target);
-    if (!inv) {
-      out.error = inv.error();
+    auto loaded = load(target);
+    if (!loaded) {
+      out.error = loaded.error();
       return out;
     }
+    const collect::Inventory* inv = &loaded->inventory;
     out.inventory = report::summarize_inventory(*inv);
     stage("evaluating checks...");
-    auto eval = checks::evaluate(*inv, *settings.catalog, settings.selection, settings.options);
+    auto eval = checks::evaluate(*inv, *settings.catalog, settings.selection, settings.options,
+                                 loaded->probes ? &*loaded->probes : nullptr);
     if (!eval) {
       out.error = eval.error();
       return out;

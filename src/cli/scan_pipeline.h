@@ -14,6 +14,7 @@
 #include "rampart/checks/engine.h"
 #include "rampart/collect/inventory.h"
 #include "rampart/core/error.h"
+#include "rampart/probe/result.h"
 #include "rampart/report/scan_evidence.h"
 #include "rampart/report/scan_report.h"
 #include "rampart/report/waivers.h"
@@ -38,7 +39,13 @@ struct ClusterTarget {
   std::vector<std::string> collected;  ///< --collected, for inventory files
 };
 
-using InventoryLoader = std::function<Result<collect::Inventory>(const ClusterTarget&)>;
+/// What a cluster's scan reads: its inventory and, when probes ran, their results.
+struct LoadedCluster {
+  collect::Inventory inventory;
+  std::optional<probe::ProbeResults> probes;
+};
+
+using InventoryLoader = std::function<Result<LoadedCluster>(const ClusterTarget&)>;
 
 struct ClusterScan {
   ClusterTarget target;

@@ -234,6 +234,20 @@ Pod parse_pod(const json& obj) {
   out.mirror = out.meta.annotations.count("kubernetes.io/config.mirror") > 0 ||
                std::any_of(out.meta.owners.begin(), out.meta.owners.end(),
                            [](const OwnerRef& o) { return o.kind == "Node"; });
+  // Literal env only for static (mirror) pods: etcd takes settings as ETCD_* variables there.
+  // Other pods' literal env values are not kept (they may hold credentials).
+  if (out.mirror) {
+    size_t index = 0;
+    for (const char* key : {"initContainers", "containers", "ephemeralContainers"})
+      for (const auto& c : array(spec, key)) {
+        if (index >= out.containers.size()) break;
+        Container& target = out.containers[index++];
+        for (const auto& e : array(c, "env")) {
+          if (field(e, "valueFrom").is_object()) target.unresolved_env.push_back(str(e, "name"));
+          else target.plain_env.emplace_back(str(e, "name"), str(e, "value"));  // absent = ""
+        }
+      }
+  }
   return out;
 }
 
@@ -321,6 +335,20 @@ SecretMeta parse_secret_meta(const json& obj) {
   out.type = str(obj, "type");
   const json& data = field(obj, "data");
   if (data.is_object()) out.key_count = static_cast<int64_t>(data.size());
+  return out;
+}
+
+SecretMeta parse_secret_row(const json& row, int type_column, int data_column) {
+  SecretMeta out;
+  out.meta = parse_meta(field(field(row, "object"), "metadata"), /*is_secret=*/true);
+  const json& cells = field(row, "cells");
+  auto cell = [&](int index) -> const json& {
+    static const json null_value;
+    if (index < 0 || !cells.is_array() || static_cast<size_t>(index) >= cells.size()) return null_value;
+    return cells[static_cast<size_t>(index)];
+  };
+  if (const json& type = cell(type_column); type.is_string()) out.type = type.get<std::string>();
+  if (const json& data = cell(data_column); data.is_number_integer()) out.key_count = data.get<int64_t>();
   return out;
 }
 

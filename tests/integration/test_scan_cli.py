@@ -82,7 +82,8 @@ class ScanCli(unittest.TestCase):
     def test_errors_are_one_line(self):
         cases = [
             (("scan", "--inventory", DEMO, "--checks", "9.9.9"), "rampart: unknown check id 9.9.9 (see rampart checks list)\n"),
-            (("scan",), "rampart: live collection is not available in this build: pass --inventory FILE (a kubectl -o json dump)\n"),
+            (("scan", "--kubeconfig", "/nonexistent/kubeconfig"),
+             "rampart: /nonexistent/kubeconfig: kubeconfig file does not exist (--kubeconfig)\n"),
             (("scan", "--inventory", "/nonexistent.json"), "rampart: /nonexistent.json: cannot open the inventory file\n"),
             (("scan", "--inventory", DEMO, "--output", "yaml"), "rampart: unknown output format 'yaml' (known: text, json, html, junit, csv, sarif, prometheus, oscal)\n"),
             (("scan", "--inventory", DEMO, "--fail-on", "bad"), "rampart: --fail-on must be critical, high, medium, low or info\n"),

@@ -43,7 +43,7 @@ def flags(c, component):
 
 
 def is_bootstrap(o):
-    return o["metadata"].get("annotations", {}).get("rbac.authorization.k8s.io/autoupdate") == "true"
+    return o["metadata"].get("annotations", {}).get("rbac.authorization.kubernetes.io/autoupdate") == "true"
 
 
 class BothClusters(unittest.TestCase):

@@ -169,11 +169,22 @@ def rewrite_pods(cluster):
         if not pod.get("spec", {}).get("nodeName"):
             continue
         status = pod.setdefault("status", {})
+        old_ip = status.get("hostIP")
         status["hostIP"] = LOOPBACK
         status["hostIPs"] = [{"ip": LOOPBACK}]
         if pod["spec"].get("hostNetwork"):
             status["podIP"] = LOOPBACK
             status["podIPs"] = [{"ip": LOOPBACK}]
+            # Host-network pods (the control-plane mirror pods) name their node's address in
+            # their flags (etcd --listen-client-urls, --advertise-address...). The node now lives
+            # at 127.0.0.1, so must they: a probe of a discovered URL then reaches loopback,
+            # where nothing listens unless a test starts it, instead of whatever the machine's
+            # network does with 10.0.0.x (a timeout on one machine, a proxy's 404 on another).
+            if old_ip and old_ip != LOOPBACK:
+                for c in pod["spec"].get("containers", []) + pod["spec"].get("initContainers", []):
+                    for key in ("command", "args"):
+                        if isinstance(c.get(key), list):
+                            c[key] = [a.replace(old_ip, LOOPBACK) if isinstance(a, str) else a for a in c[key]]
 
 
 def rewrite_api_endpoints(cluster, port):

@@ -30,11 +30,14 @@ struct CommandError : std::runtime_error {
 int& command_exit_code();
 
 void add_version_command(CLI::App& app, GlobalOptions& global);
+void add_evidence_command(CLI::App& app, GlobalOptions& global);
+void add_config_command(CLI::App& app, GlobalOptions& global);
+void add_inventory_command(CLI::App& app, GlobalOptions& global);
+void add_auth_command(CLI::App& app, GlobalOptions& global);
+void add_probe_command(CLI::App& app, GlobalOptions& global);
 void add_checks_command(CLI::App& app, GlobalOptions& global);
 void add_who_can_command(CLI::App& app, GlobalOptions& global);
 void add_scan_command(CLI::App& app, GlobalOptions& global);
-void add_evidence_command(CLI::App& app, GlobalOptions& global);
-void add_config_command(CLI::App& app, GlobalOptions& global);
 void add_diff_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -134,6 +135,7 @@ struct Container {
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> plain_env;  ///< literal env values, only for
                                                                ///< control-plane mirror pods
+  std::vector<std::string> unresolved_env;  ///< env names set through valueFrom, mirror pods only
   bool operator==(const Container&) const = default;
 };
 
@@ -318,6 +320,18 @@ struct Flags {
   std::vector<std::pair<std::string, std::string>> entries;  ///< name (no dashes), value
   std::vector<std::string> positional;
   bool operator==(const Flags&) const = default;
+
+  // Readers (src/collect/flags.cpp). Names are given without dashes: "anonymous-auth".
+  /// Whether the flag was given at all.
+  [[nodiscard]] bool has(std::string_view name) const;
+  /// The last value given (scalar flags: the last one wins); nullopt when absent.
+  [[nodiscard]] std::optional<std::string> last(std::string_view name) const;
+  /// Every value given, comma lists split and trimmed, empty items dropped, in order
+  /// (list flags such as --enable-admission-plugins merge across repetitions).
+  [[nodiscard]] std::vector<std::string> all(std::string_view name) const;
+  /// The last value as Go strconv.ParseBool reads it; nullopt when absent or not a boolean
+  /// (has() tells the two apart).
+  [[nodiscard]] std::optional<bool> bool_value(std::string_view name) const;
 };
 
 /// kube-apiserver, kube-controller-manager, kube-scheduler or etcd, from its mirror pod.

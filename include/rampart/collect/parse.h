@@ -28,6 +28,11 @@ NetworkPolicy parse_network_policy(const nlohmann::json& obj);
 /// From a metadata-only item (PartialObjectMetadata) or a full Secret object. A full Secret's
 /// data is never read, only counted; callers must not request full Secrets in the first place.
 SecretMeta parse_secret_meta(const nlohmann::json& obj);
+/// One row of the secrets Table (`Accept: ...;as=Table`, includeObject=Metadata): metadata from
+/// row.object, type and key count from the cells of the "Type" and "Data" columns (index, or -1
+/// when the server has no such column). The only form the collector requests secrets in: the
+/// Table carries no values, and the metadata is filtered like any secret's.
+SecretMeta parse_secret_row(const nlohmann::json& row, int type_column, int data_column);
 Node parse_node(const nlohmann::json& obj);
 WebhookConfiguration parse_webhook_configuration(const nlohmann::json& obj, bool mutating);
 Workload parse_workload(const nlohmann::json& obj, std::string_view kind);

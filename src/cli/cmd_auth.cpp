@@ -1,0 +1,100 @@
+// `rampart auth check`: asks the API server, with SelfSubjectAccessReviews, whether this
+// credential may make each call the collector makes, and says what a scan would miss.
+// Exit codes: 0 every required call allowed (optional ones may be refused, they are listed);
+// 2 a required call refused; 1 the check could not run.
+#include <cstdio>
+#include <memory>
+
+#include "rampart/cli/app.h"
+#include "rampart/cli/commands.h"
+#include "rampart/cli/connection.h"
+#include "rampart/client/discovery.h"
+#include "rampart/collect/access_check.h"
+
+namespace rampart::cli {
+namespace {
+
+struct AuthOptions {
+  ConnectionOptions connection;
+  std::string output = "text";
+  std::vector<std::string> namespaces;
+};
+
+std::string call_label(const collect::AccessCheck& c) {
+  std::string label = c.call.verb + " " + c.call.resource_path();
+  if (!c.call.group.empty()) label += "." + c.call.group;
+  if (c.call.namespaced) label += c.namespace_.empty() ? " (all namespaces)" : " (namespace " + c.namespace_ + ")";
+  return label;
+}
+
+nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const config::RestConfig& rest) {
+  nlohmann::json calls = nlohmann::json::array();
+  for (const auto& c : checks) {
+    nlohmann::json j = {{"verb", c.call.verb},           {"group", c.call.group},
+                        {"resource", c.call.resource},   {"subresource", c.call.subresource},
+                        {"namespaced", c.call.namespaced}, {"namespace", c.namespace_},
+                        {"optional", c.call.optional},   {"allowed", c.allowed},
+                        {"inventory", collect::to_string(c.call.type)}, {"needed_for", c.call.needed_for}};
+    if (!c.reason.empty()) j["reason"] = c.reason;
+    if (!c.error.empty()) j["error"] = c.error;
+    calls.push_back(std::move(j));
+  }
+  return {{"server", rest.server}, {"context", rest.context}, {"calls", calls}};
+}
+
+void run_auth_check(const AuthOptions& o) {
+  auto connection = connect(o.connection);
+  if (!connection) throw CommandError(connection.error());
+  // The first request tells an unreachable server or a rejected credential in one line.
+  auto server = client::discover(*connection->api);
+  if (!server && server.error().kind != ErrorKind::kForbidden)
+    throw CommandError(connection_failure(server.error(), connection->rest), kExitError);
+  auto checks = collect::check_access(*connection->api, o.namespaces);
+  if (!checks) throw CommandError(connection_failure(checks.error(), connection->rest), kExitError);
+
+  // Optional calls (secrets, nodes/proxy) may be left out on purpose: they are listed, but only
+  // a refused required call makes the exit code say so.
+  bool required_denied = false;
+  for (const auto& c : *checks) required_denied = required_denied || (!c.allowed && !c.call.optional);
+  command_exit_code() = required_denied ? kExitFindings : kExitOk;
+
+  if (o.output == "json") {
+    std::printf("%s\n", to_json(*checks, connection->rest).dump(2).c_str());
+    return;
+  }
+  std::printf("server:  %s (context %s)\n\n", connection->rest.server.c_str(), connection->rest.context.c_str());
+  std::printf("%-70s %s\n", "CALL", "ALLOWED");
+  for (const auto& c : *checks) {
+    std::string label = call_label(c) + (c.call.optional ? " [optional]" : "");
+    const char* verdict = !c.error.empty() ? "unknown" : (c.allowed ? "yes" : "no");
+    std::printf("%-70s %s\n", label.c_str(), verdict);
+  }
+  std::string missing;
+  for (const auto& c : *checks) {
+    if (c.allowed) continue;
+    missing += "  " + call_label(c) + ": " + (c.error.empty() ? "denied" : "review failed: " + c.error);
+    if (!c.reason.empty()) missing += " (" + c.reason + ")";
+    missing += "\n    missing: " + c.call.needed_for + "\n";
+  }
+  if (missing.empty())
+    std::printf("\nevery call the collector makes is allowed\n");
+  else
+    std::printf("\nnot allowed, so a scan would report these parts as ERROR:\n%s", missing.c_str());
+}
+
+}  // namespace
+
+void add_auth_command(CLI::App& app, GlobalOptions& /*global*/) {
+  auto* auth = app.add_subcommand("auth", "Check what this credential lets rampart read");
+  auth->require_subcommand(1);
+  auto o = std::make_shared<AuthOptions>();
+  auto* check = auth->add_subcommand(
+      "check", "Ask the API server (SelfSubjectAccessReview) about every call the collector makes");
+  add_connection_options(check, o->connection);
+  check->add_option("-o,--output", o->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  check->add_option("-n,--namespace", o->namespaces, "Check namespaced calls in these namespaces (repeatable)")
+      ->type_size(1)->allow_extra_args(false);
+  check->callback([o] { run_auth_check(*o); });
+}
+
+}  // namespace rampart::cli
