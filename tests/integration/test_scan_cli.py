@@ -5,9 +5,22 @@ import subprocess
 import tempfile
 import unittest
 
+from jsonschema_lite import validate
+
 BIN = os.environ["RAMPART_BIN"]
 SRC = os.environ["RAMPART_SOURCE_DIR"]
 DEMO = os.path.join(SRC, "testdata", "inventories", "kubeadm-demo.json")
+with open(os.path.join(SRC, "docs", "report.schema.json")) as _f:
+    REPORT_SCHEMA = json.load(_f)
+
+
+def report(text):
+    """A JSON report from stdout, validated against docs/report.schema.json."""
+    doc = json.loads(text)
+    validate(REPORT_SCHEMA, doc)
+    return doc
+
+
 COLLECTED = "networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions"
 
 
@@ -32,7 +45,7 @@ class ScanCli(unittest.TestCase):
         self.assertIn("CIS Kubernetes Benchmark v1.12.0", r.stdout)
         self.assertNotIn("\033[", r.stdout)  # not a TTY: no colour
         with open(out) as f:
-            doc = json.load(f)
+            doc = report(f.read())
         self.assertEqual(doc["schema_version"], 1)
         self.assertEqual(doc["benchmark"], {"name": "CIS Kubernetes Benchmark", "version": "v1.12.0"})
         self.assertRegex(doc["generated_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -51,15 +64,15 @@ class ScanCli(unittest.TestCase):
         a = run("scan", "--inventory", DEMO, "--collected", COLLECTED, "--output", "json")
         b = run("scan", "--inventory", DEMO, "--collected", COLLECTED, "--output", "json")
         times = ("generated_at", "started_at", "duration_seconds")
-        strip = lambda s: {k: v for k, v in json.loads(s).items() if k not in times}
+        strip = lambda s: {k: v for k, v in report(s).items() if k not in times}
         self.assertEqual(strip(a.stdout), strip(b.stdout))
 
     def test_selection_and_level(self):
         r = run("scan", "--inventory", DEMO, "--checks", "5.1.1,5.2.2", "--output", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual([c["id"] for c in json.loads(r.stdout)["checks"]], ["5.1.1", "5.2.2"])
+        self.assertEqual([c["id"] for c in report(r.stdout)["checks"]], ["5.1.1", "5.2.2"])
         r = run("scan", "--inventory", DEMO, "--level", "1", "--skip-checks", "1.2.1", "--output", "json")
-        checks = json.loads(r.stdout)["checks"]
+        checks = report(r.stdout)["checks"]
         self.assertTrue(all(c["level"] == 1 for c in checks))
         self.assertNotIn("1.2.1", [c["id"] for c in checks])
 
@@ -75,7 +88,7 @@ class ScanCli(unittest.TestCase):
 
     def test_exclude_namespace(self):
         r = run("scan", "--inventory", DEMO, "--checks", "5.2.2", "--exclude-namespace", "shop", "--output", "json")
-        doc = json.loads(r.stdout)
+        doc = report(r.stdout)
         self.assertEqual(doc["exclusions"]["excluded_namespaces"], ["shop"])
         self.assertNotEqual(doc["checks"][0]["status"], "FAIL")  # the privileged pod lives in shop
 
