@@ -336,6 +336,14 @@ TransportError HttpClient::classify(int raw_code, const Easy& easy, const Reques
   auto tls = [&](std::string message) {
     return TransportError{Error{ErrorKind::kTls, std::move(message), config_.server, 0}, false};
   };
+  // True when this transfer opened its own connection and received nothing on it.
+  auto fresh_connection_without_answer = [](const Easy& e) {
+    long connects = 0;
+    long header_bytes = 0;
+    curl_easy_getinfo(e.curl, CURLINFO_NUM_CONNECTS, &connects);
+    curl_easy_getinfo(e.curl, CURLINFO_HEADER_SIZE, &header_bytes);
+    return connects > 0 && header_bytes == 0;
+  };
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return network("cannot resolve host " + address_.host + " (" + detail + ")", false);
@@ -383,6 +391,12 @@ TransportError HttpClient::classify(int raw_code, const Easy& easy, const Reques
       }
       if (code == CURLE_SSL_CONNECT_ERROR)
         return tls("TLS handshake with " + where + " failed: " + detail);
+      if (presented_cert && fresh_connection_without_answer(easy))
+        // The same refusal, when the server's alert and close win the race against our request
+        // write: the write fails (EPIPE/ECONNRESET) before the alert can be read.
+        return tls("the server at " + where +
+                   " closed the connection right after the TLS handshake: it most likely rejected our "
+                   "client certificate (TLS 1.3 servers refuse it after the handshake): " + detail);
       return network("connection to " + where + " broken: " + detail, true);
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:

@@ -162,8 +162,10 @@ class ClientAuthTest(unittest.TestCase):
             return re.sub(r'client-key-data: ".*"', 'client-key-data: "%s"' % key, text)
         proc = self.inventory(self.kubeconfig("admin", "foreign-cert", edit))
         self.assert_one_line_error(
-            proc, r"^rampart: https://127\.0\.0\.1:\d+: the server at 127\.0\.0\.1:\d+ (rejected our client certificate"
-                  r"|requires a client certificate and rejected ours): .*alert.*\[context 'admin@demo'")
+            proc, r"^rampart: https://127\.0\.0\.1:\d+: the server at 127\.0\.0\.1:\d+ ((rejected our client certificate"
+                  r"|requires a client certificate and rejected ours): .*alert"
+                  r"|closed the connection right after the TLS handshake: it most likely rejected our client "
+                  r"certificate \(TLS 1\.3 servers refuse it after the handshake\): .+).*\[context 'admin@demo'")
         self.assertNotIn(key, proc.stderr)
 
     def test_bad_timeout_is_a_usage_error(self):
