@@ -51,21 +51,40 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
 std::string wording(const ProbeLink& link) { return link.source == "kubelet" ? "configz" : "the flags"; }
 std::string says_pass(const ProbeLink& link) { return link.source == "kubelet" ? "configz says PASS" : "the flags say PASS"; }
 
-// "worker1: configz readOnlyPort" belongs to node worker1; "kube-apiserver-cp1: ..." to the
-// mirror pod on node cp1. Without a node, or when no line names it, every line is kept.
-std::vector<Evidence> instance_evidence(const std::vector<Evidence>& all, const std::string& node) {
-  std::vector<Evidence> mine;
-  if (!node.empty())
-    for (const auto& e : all) {
-      std::string owner = e.what.substr(0, e.what.find(": "));
-      if (owner == node || owner.ends_with("-" + node)) mine.push_back(e);
+// F/K evidence lines by the instance they name: "worker1: configz readOnlyPort" belongs to node
+// worker1, "kube-apiserver-cp1: ..." to the mirror pod on node cp1. Indexed once per outcome, so
+// a contradiction on every node of a large cluster stays linear.
+class InstanceEvidence {
+ public:
+  explicit InstanceEvidence(const std::vector<Evidence>& all) : all_(all) {
+    for (const auto& e : all) by_owner_[e.what.substr(0, e.what.find(": "))].push_back(&e);
+  }
+
+  /// The lines of `node` (all lines when there is no node or none names it), bounded.
+  [[nodiscard]] std::vector<Evidence> of(const std::string& node) const {
+    std::vector<const Evidence*> mine;
+    if (!node.empty()) {
+      if (auto it = by_owner_.find(node); it != by_owner_.end()) {
+        mine = it->second;
+      } else {
+        // Mirror pods are "<component>-<node>"; there are few of them.
+        for (const auto& [owner, lines] : by_owner_)
+          if (owner.ends_with("-" + node)) mine.insert(mine.end(), lines.begin(), lines.end());
+      }
     }
-  const std::vector<Evidence>& from = mine.empty() ? all : mine;
-  std::vector<Evidence> out(from.begin(), from.begin() + static_cast<long>(std::min(from.size(), kEvidenceCap)));
-  if (from.size() > kEvidenceCap)
-    out.push_back({from.front().source, "more evidence", std::to_string(from.size() - kEvidenceCap) + " more lines at check level"});
-  return out;
-}
+    if (mine.empty())
+      for (const auto& e : all_) mine.push_back(&e);
+    std::vector<Evidence> out;
+    for (size_t i = 0; i < mine.size() && i < kEvidenceCap; ++i) out.push_back(*mine[i]);
+    if (mine.size() > kEvidenceCap)
+      out.push_back({out.front().source, "more evidence", std::to_string(mine.size() - kEvidenceCap) + " more lines at check level"});
+    return out;
+  }
+
+ private:
+  const std::vector<Evidence>& all_;
+  std::map<std::string, std::vector<const Evidence*>> by_owner_;
+};
 
 // Check-level evidence from verdicts that did not change the status: every non-passing verdict
 // (bounded per id), and one count line for the passing ones.
@@ -129,6 +148,7 @@ Outcome exposed(Outcome decided, const ProbeLink& link, std::vector<ProbeVerdict
   const Status before = decided.status;
   const std::string fk = wording(link);
   Outcome out = std::move(decided);
+  const InstanceEvidence fk_evidence(out.evidence);
   const Evidence fk_result{std::string(link.source), "result from " + fk,
                            std::string(to_string(before)) + ": " + out.reason};
   bool critical = false;
@@ -145,7 +165,7 @@ Outcome exposed(Outcome decided, const ProbeLink& link, std::vector<ProbeVerdict
     if (before == Status::kPass) {
       f.message = "contradiction: " + says_pass(link) + ", but the probe observed: " + seen;
       f.tags.push_back("contradiction");
-      head = instance_evidence(out.evidence, ex.source ? ex.source->target.node : "");
+      head = fk_evidence.of(ex.source ? ex.source->target.node : "");
     } else {
       f.message = "the probe observed: " + seen;
       f.tags.push_back("probe");
