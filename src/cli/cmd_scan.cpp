@@ -71,7 +71,10 @@ InventoryLoader make_loader(const ScanCliOptions& o, const probe::ProbeOptions& 
         auto discovered = probe::discover_targets(out.inventory, server);
         targets.insert(targets.end(), discovered.begin(), discovered.end());
       }
-      if (!targets.empty()) out.probes = probe::run_probes(targets, probe_opts);
+      // A live scan always hands its (possibly empty) probe results to the checks, so they can
+      // say "no etcd endpoint discovered" rather than "probes were not run"; a saved dump is
+      // probed only at the targets named on the command line.
+      if (source.file.empty() || !targets.empty()) out.probes = probe::run_probes(targets, probe_opts);
     }
     return out;
   };

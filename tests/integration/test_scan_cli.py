@@ -50,7 +50,7 @@ class ScanCli(unittest.TestCase):
         self.assertEqual(doc["benchmark"], {"name": "CIS Kubernetes Benchmark", "version": "v1.12.0"})
         self.assertRegex(doc["generated_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         ids = [c["id"] for c in doc["checks"]]
-        self.assertEqual(len(ids), 141)
+        self.assertEqual(len(ids), 160)
         by_id = {c["id"]: c for c in doc["checks"]}
         self.assertEqual(by_id["1.2.1"]["status"], "FAIL")
         self.assertEqual(by_id["2.2"]["status"], "PASS")
@@ -125,7 +125,7 @@ class ScanCli(unittest.TestCase):
         self.assertTrue(r.stderr.startswith("rampart: check catalog: " + os.path.join(d, "bad.yaml") + ":4: unknown key 'colour'"), r.stderr)
         r = run("checks", "list", "--checks-dir", os.path.join(SRC, "checks"))
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(len(r.stdout.splitlines()), 142)
+        self.assertEqual(len(r.stdout.splitlines()), 161)
 
     def test_docs_checks_md_matches_the_binary(self):
         r = run("checks", "list", "--output", "markdown")
