@@ -101,6 +101,7 @@ class ScanCli(unittest.TestCase):
             (("scan", "--inventory", DEMO, "--output", "yaml"), "rampart: unknown output format 'yaml' (known: text, json, html, junit, csv, sarif, prometheus, oscal)\n"),
             (("scan", "--inventory", DEMO, "--fail-on", "bad"), "rampart: --fail-on must be critical, high, medium, low or info\n"),
             (("checks", "show", "X-1"), "rampart: unknown check id X-1 (see rampart checks list)\n"),
+            (("scna",), "rampart: unknown command 'scna' (see rampart --help)\n"),
         ]
         for args, line in cases:
             with self.subTest(args=args):
