@@ -2,12 +2,15 @@
 #include <algorithm>
 #include <set>
 
-#include "common.h"
+#include "probe_rules.h"
+#include "rbac_common.h"
 
 namespace rampart::checks {
 namespace {
 
 using namespace detail;
+using K = probe::TargetKind;
+using Role = ProbeLink::Role;
 
 Outcome apiserver(const ScanView& v, const FlagFn& fn) { return flag_check(v, kApiServer, fn); }
 
@@ -15,8 +18,10 @@ Verdict manual(std::string message, std::vector<Evidence> evidence) {
   return Verdict{Status::kManual, std::move(message), std::move(evidence)};
 }
 
+// P-6 decides when the flags cannot (managed control plane, or --authentication-config): PASS
+// only if every API server answered 401 beyond the health paths.
 Outcome anonymous_auth(const ScanView& v) {
-  return apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
+  Outcome flags = apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     // With structured authentication config the anonymous setting may live in that file.
     if (!f.has("anonymous-auth") && f.present("authentication-config"))
       return manual("--anonymous-auth is absent and --authentication-config is set: anonymous access "
@@ -24,6 +29,8 @@ Outcome anonymous_auth(const ScanView& v) {
                     {flag_evidence(c.component, "authentication-config", f)});
     return flag_bool("anonymous-auth", false, true)(f, c);
   });
+  return with_probes(v, std::move(flags),
+                     {.ids = {"RMP-108"}, .kinds = {K::kApiServer}, .fallback_pass = true, .critical_if = "RMP-109"});
 }
 RAMPART_CHECK("1.2.1", anonymous_auth);
 
@@ -40,7 +47,11 @@ Outcome kubelet_client_cert(const ScanView& v) {
 }
 RAMPART_CHECK("1.2.4", kubelet_client_cert);
 
-Outcome kubelet_ca(const ScanView& v) { return apiserver(v, flags_present({"kubelet-certificate-authority"})); }
+// P-7 evidence: kubelets serving certificates from their own ephemeral CA cannot be verified.
+Outcome kubelet_ca(const ScanView& v) {
+  return with_probes(v, apiserver(v, flags_present({"kubelet-certificate-authority"})),
+                     {.role = Role::kEvidence, .ids = {"RMP-113"}, .kinds = {K::kKubelet}});
+}
 RAMPART_CHECK("1.2.5", kubelet_ca);
 
 // The authorizer chain: --authorization-mode (default AlwaysAllow) or --authorization-config.
@@ -56,8 +67,31 @@ std::vector<std::string> authz_modes(const FlagReader& f) {
   return modes;
 }
 
+// An anonymous resource list answered 200 (RMP-109) shows AlwaysAllow only when RBAC grants the
+// anonymous identity nothing: a grant to system:anonymous explains the 200 (and is 5.1's and
+// 1.2.1's business), and without the RBAC objects we cannot tell the two apart.
+std::vector<ProbeVerdict> not_explained_by_rbac(const ScanView& v, std::vector<ProbeVerdict> seen,
+                                                std::vector<Evidence>& notes) {
+  if (seen.empty()) return seen;
+  if (auto missing = require_rbac(v)) {
+    notes.push_back({"probe", "anonymous GET /api/v1/namespaces answered 200",
+                     "not counted: " + missing->reason + ", so an RBAC grant to system:anonymous cannot be ruled out"});
+    return {};
+  }
+  const rbac::Identity anonymous{"system:anonymous", {"system:unauthenticated"}};
+  auto grants = v.rbac.grants_for(anonymous, "list", "", "namespaces", rbac::Scope::anywhere());
+  if (!grants.empty()) {
+    notes.push_back({"api", "RBAC grant letting anonymous callers list namespaces",
+                     describe_binding(*grants.front().binding) + ": the 200 does not show AlwaysAllow"});
+    return {};
+  }
+  for (auto& s : seen)
+    s.finding.evidence.push_back(api("RBAC grants to system:anonymous / system:unauthenticated on list namespaces", "none"));
+  return seen;
+}
+
 Outcome authorization_not_always_allow(const ScanView& v) {
-  return apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
+  Outcome flags = apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     if (auto m = authz_config_file(f, c)) return *m;
     Evidence e = flag_evidence(c.component, "authorization-mode", f, "(default AlwaysAllow)");
     auto modes = authz_modes(f);
@@ -68,6 +102,8 @@ Outcome authorization_not_always_allow(const ScanView& v) {
                      {e}};
     return Verdict{Status::kPass, "--authorization-mode=" + join(modes, ","), {e}};
   });
+  return with_probes(v, std::move(flags),
+                     {.ids = {"RMP-109"}, .kinds = {K::kApiServer}, .refine = not_explained_by_rbac});
 }
 RAMPART_CHECK("1.2.6", authorization_not_always_allow);
 
@@ -127,7 +163,11 @@ RAMPART_CHECK("1.2.13", keep_namespace_lifecycle);
 Outcome node_restriction(const ScanView& v) { return apiserver(v, list_contains("enable-admission-plugins", "NodeRestriction")); }
 RAMPART_CHECK("1.2.14", node_restriction);
 
-Outcome apiserver_profiling(const ScanView& v) { return apiserver(v, flag_bool("profiling", false, true)); }
+// P-10: /debug/pprof/ 200 contradicts --profiling=false; 404 decides when the flags cannot.
+Outcome apiserver_profiling(const ScanView& v) {
+  return with_probes(v, apiserver(v, flag_bool("profiling", false, true)),
+                     {.ids = {"RMP-117"}, .kinds = {K::kApiServer}, .fallback_pass = true});
+}
 RAMPART_CHECK("1.2.15", apiserver_profiling);
 
 Outcome audit_log_path(const ScanView& v) { return apiserver(v, flags_present({"audit-log-path"})); }
@@ -175,7 +215,11 @@ Outcome etcd_client_cert(const ScanView& v) {
 }
 RAMPART_CHECK("1.2.23", etcd_client_cert);
 
-Outcome serving_cert(const ScanView& v) { return apiserver(v, flags_present({"tls-cert-file", "tls-private-key-file"})); }
+// P-7 evidence: the certificate chain and its expiry.
+Outcome serving_cert(const ScanView& v) {
+  return with_probes(v, apiserver(v, flags_present({"tls-cert-file", "tls-private-key-file"})),
+                     {.role = Role::kEvidence, .ids = {"RMP-112"}, .kinds = {K::kApiServer}});
+}
 RAMPART_CHECK("1.2.24", serving_cert);
 
 Outcome client_ca(const ScanView& v) { return apiserver(v, flags_present({"client-ca-file"})); }
@@ -206,7 +250,7 @@ Outcome strong_ciphers(const ScanView& v) {
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
       "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
-  return apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
+  Outcome flags = apiserver(v, [](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     Evidence e = flag_evidence(c.component, "tls-cipher-suites", f, "(Go defaults)");
     auto suites = f.list("tls-cipher-suites");
     if (suites.empty()) return Verdict{Status::kFail, "--tls-cipher-suites is not set: Go's default suites are offered", {e}};
@@ -216,6 +260,9 @@ Outcome strong_ciphers(const ScanView& v) {
     if (!weak.empty()) return Verdict{Status::kFail, "weak suites allowed: " + join(weak), {e}};
     return Verdict{Status::kPass, "only strong suites are allowed", {e}};
   });
+  // P-7: a TLS 1.0/1.1 handshake or a TLS 1.2 suite outside the set, accepted, contradicts the flag.
+  return with_probes(v, std::move(flags),
+                     {.ids = {"RMP-110", "RMP-111"}, .kinds = {K::kApiServer}, .fallback_pass = true});
 }
 RAMPART_CHECK("1.2.29", strong_ciphers);
 

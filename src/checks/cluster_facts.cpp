@@ -23,8 +23,11 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 
 }  // namespace
 
-ClusterFacts::ClusterFacts(const collect::Inventory& inv, const ScanOptions& opts)
-    : system_ns_(opts.system_namespaces), excluded_ns_(opts.excluded_namespaces), namespace_filter_(inv.namespace_filter) {
+ClusterFacts::ClusterFacts(const collect::Inventory& inv, const ScanOptions& opts, const probe::ProbeResults* probes)
+    : system_ns_(opts.system_namespaces),
+      excluded_ns_(opts.excluded_namespaces),
+      namespace_filter_(inv.namespace_filter),
+      probes_(probes) {
   excluded_ns_.insert(excluded_ns_.end(), inv.excluded_namespaces.begin(), inv.excluded_namespaces.end());
   control_plane_ = inv.control_plane.empty() ? control_plane_from_pods(inv) : inv.control_plane;
   for (const auto& n : inv.namespaces) namespaces_.emplace(n.meta.name, &n);

@@ -2,12 +2,14 @@
 // the other control-plane components.
 #include <algorithm>
 
-#include "common.h"
+#include "probe_rules.h"
 
 namespace rampart::checks {
 namespace {
 
 using namespace detail;
+using K = probe::TargetKind;
+using Role = ProbeLink::Role;
 
 // ---------------------------------------------------------------- 1.3 controller manager
 
@@ -56,7 +58,11 @@ FlagFn loopback_only() {
   };
 }
 
-Outcome cm_loopback(const ScanView& v) { return cm(v, loopback_only()); }
+// P-8: a connection from rampart's vantage point means the port is bound beyond loopback. A
+// refused connection does not prove the bind address, so the probe never PASSes these.
+Outcome cm_loopback(const ScanView& v) {
+  return with_probes(v, cm(v, loopback_only()), {.ids = {"RMP-114"}, .kinds = {K::kControllerManager}});
+}
 RAMPART_CHECK("1.3.7", cm_loopback);
 
 // ---------------------------------------------------------------- 1.4 scheduler
@@ -72,7 +78,9 @@ Outcome scheduler_profiling(const ScanView& v) {
 }
 RAMPART_CHECK("1.4.1", scheduler_profiling);
 
-Outcome scheduler_loopback(const ScanView& v) { return flag_check(v, kScheduler, loopback_only()); }
+Outcome scheduler_loopback(const ScanView& v) {
+  return with_probes(v, flag_check(v, kScheduler, loopback_only()), {.ids = {"RMP-114"}, .kinds = {K::kScheduler}});
+}
 RAMPART_CHECK("1.4.2", scheduler_loopback);
 
 // ---------------------------------------------------------------- 2 etcd
@@ -103,25 +111,62 @@ FlagFn tls_listener(std::string cert, std::string key, std::string urls_flag, bo
   };
 }
 
-Outcome etcd_client_tls(const ScanView& v) { return etcd(v, tls_listener("cert-file", "key-file", "listen-client-urls", true)); }
+// P-4: plain HTTP answered on a client port contradicts the flags; a TLS listener on every client
+// endpoint decides when etcd's flags are not visible.
+Outcome etcd_client_tls(const ScanView& v) {
+  return with_probes(v, etcd(v, tls_listener("cert-file", "key-file", "listen-client-urls", true)),
+                     {.ids = {"RMP-104"}, .kinds = {K::kEtcdClient}, .fallback_pass = true});
+}
 RAMPART_CHECK("2.1", etcd_client_tls);
 
-Outcome etcd_client_cert_auth(const ScanView& v) { return etcd(v, flag_bool("client-cert-auth", true, false)); }
+// P-5: /version answered without a client certificate (or a plaintext port) contradicts
+// --client-cert-auth=true; a refused certificate-less handshake decides when flags are not visible.
+Outcome etcd_client_cert_auth(const ScanView& v) {
+  return with_probes(v, etcd(v, flag_bool("client-cert-auth", true, false)),
+                     {.ids = {"RMP-105"}, .kinds = {K::kEtcdClient}, .fallback_pass = true});
+}
 RAMPART_CHECK("2.2", etcd_client_cert_auth);
 
-Outcome etcd_no_auto_tls(const ScanView& v) { return etcd(v, flag_bool("auto-tls", false, false)); }
+Outcome etcd_no_auto_tls(const ScanView& v) {
+  return with_probes(v, etcd(v, flag_bool("auto-tls", false, false)),
+                     {.role = Role::kEvidence, .ids = {"RMP-107"}, .kinds = {K::kEtcdClient}});
+}
 RAMPART_CHECK("2.3", etcd_no_auto_tls);
 
+// Only P-4's plain HTTP answer on a peer port bears on peer TLS; a TLS peer port without client
+// certificates is 2.5's finding.
 Outcome etcd_peer_tls(const ScanView& v) {
-  return etcd(v, tls_listener("peer-cert-file", "peer-key-file", "listen-peer-urls", false));
+  return with_probes(v, etcd(v, tls_listener("peer-cert-file", "peer-key-file", "listen-peer-urls", false)),
+                     {.ids = {"RMP-106"}, .kinds = {K::kEtcdPeer}, .fail_probe = probe::ProbeId::kEtcdPlaintext,
+                      .fallback_pass = true});
 }
 RAMPART_CHECK("2.4", etcd_peer_tls);
 
-Outcome etcd_peer_cert_auth(const ScanView& v) { return etcd(v, flag_bool("peer-client-cert-auth", true, false)); }
+Outcome etcd_peer_cert_auth(const ScanView& v) {
+  return with_probes(v, etcd(v, flag_bool("peer-client-cert-auth", true, false)),
+                     {.ids = {"RMP-106"}, .kinds = {K::kEtcdPeer}, .fallback_pass = true});
+}
 RAMPART_CHECK("2.5", etcd_peer_cert_auth);
 
-Outcome etcd_no_peer_auto_tls(const ScanView& v) { return etcd(v, flag_bool("peer-auto-tls", false, false)); }
+Outcome etcd_no_peer_auto_tls(const ScanView& v) {
+  return with_probes(v, etcd(v, flag_bool("peer-auto-tls", false, false)),
+                     {.role = Role::kEvidence, .ids = {"RMP-107"}, .kinds = {K::kEtcdPeer}});
+}
 RAMPART_CHECK("2.6", etcd_no_peer_auto_tls);
+
+// P-7 evidence for 2.7: the CA names etcd lists when it asks for a client certificate. The same
+// subject as the cluster CA means etcd trusts every certificate the cluster CA signed.
+std::vector<ProbeVerdict> etcd_client_ca_names(const ScanView& v, std::vector<ProbeVerdict> seen, std::vector<Evidence>& notes) {
+  const ProbeFacts& pf = v.facts.probes();
+  for (const auto* first : pf.targets({K::kEtcdClient, K::kEtcdPeer}))
+    for (const auto* r : pf.results_of(first->target.url()))
+      if (r->tls && r->tls->client_cert_requested) {
+        notes.push_back({"probe", "client CA names listed by " + r->target.url(),
+                         r->tls->client_ca_names.empty() ? "(none listed)" : join(r->tls->client_ca_names, "; ")});
+        break;
+      }
+  return seen;
+}
 
 Outcome etcd_own_ca(const ScanView& v) {
   // The API server's client CA, to compare paths (same path = etcd trusts the cluster CA).
@@ -130,7 +175,7 @@ Outcome etcd_own_ca(const ScanView& v) {
     collect::Flags flags = effective_flags(*c);
     if (auto ca = FlagReader{flags}.value("client-ca-file")) cluster_cas.push_back(*ca);
   }
-  return etcd(v, [cluster_cas](const FlagReader& f, const collect::ControlPlaneComponent& c) {
+  Outcome flags = etcd(v, [cluster_cas](const FlagReader& f, const collect::ControlPlaneComponent& c) {
     Evidence e = flag_evidence(c.component, "trusted-ca-file", f);
     if (!f.present("trusted-ca-file")) return Verdict{Status::kFail, "--trusted-ca-file is not set", {e}};
     std::string ca = *f.value("trusted-ca-file");
@@ -139,6 +184,8 @@ Outcome etcd_own_ca(const ScanView& v) {
                      {e, Evidence{"flags", "kube-apiserver --client-ca-file", ca}}};
     return Verdict{Status::kPass, "--trusted-ca-file=" + ca + " differs from the cluster client CA", {e}};
   });
+  return with_probes(v, std::move(flags),
+                     {.role = Role::kEvidence, .kinds = {K::kEtcdClient, K::kEtcdPeer}, .refine = etcd_client_ca_names});
 }
 RAMPART_CHECK("2.7", etcd_own_ca);
 

@@ -84,7 +84,7 @@ Result<Evaluation> evaluate(const collect::Inventory& inv, const Catalog& catalo
   auto selected = select_checks(catalog, selection);
   if (!selected) return tl::unexpected(selected.error());
   rbac::Index index(inv);
-  ClusterFacts facts(inv, options);
+  ClusterFacts facts(inv, options, probes);
   ScanView view{inv, probes, options, index, catalog, facts, nullptr};
   Evaluation out;
   out.results = run_checks(*selected, view);

@@ -10,13 +10,16 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "common.h"
+#include "probe_rules.h"
+#include "rbac_common.h"
 
 namespace rampart::checks {
 namespace {
 
 using namespace detail;
 using nlohmann::json;
+using K = probe::TargetKind;
+using Role = ProbeLink::Role;
 
 Evidence field_ev(std::string_view path, const json* value, std::string_view absent_note = {}) {
   std::string v = value ? json_text(value) : "(absent" + (absent_note.empty() ? std::string() : ": " + std::string(absent_note)) + ")";
@@ -51,17 +54,70 @@ std::string str_field(const json& cfg, std::string_view path) {
   return j && j->is_string() ? j->get<std::string>() : std::string();
 }
 
-Outcome anonymous_off(const ScanView& v) { return per_node(v, bool_field("authentication.anonymous.enabled", false, std::nullopt, true)); }
+// P-1: 401 expected. 403 or 200 contradicts configz (200 makes it critical); 401 on every node
+// decides when configz cannot be read.
+Outcome anonymous_off(const ScanView& v) {
+  return with_probes(v, per_node(v, bool_field("authentication.anonymous.enabled", false, std::nullopt, true)),
+                     {.ids = {"RMP-103"}, .kinds = {K::kKubelet}, .fallback_pass = true, .critical_if = "RMP-102",
+                      .source = "kubelet"});
+}
 RAMPART_CHECK("4.2.1", anonymous_off);
 
+// P-2: GET /pods answered 200 to rampart's own credential although RBAC grants it neither
+// nodes/proxy nor nodes/pods: the kubelet authorizes every caller (AlwaysAllow). P-2 has no RMP
+// id: it only means something next to the RBAC index, which the checks hold.
+std::vector<ProbeVerdict> with_credential_bypass(const ScanView& v, std::vector<ProbeVerdict> seen,
+                                                 std::vector<Evidence>& notes) {
+  const ProbeFacts& pf = v.facts.probes();
+  std::vector<const probe::ProbeResult*> allowed;
+  for (const auto* first : pf.targets({K::kKubelet}))
+    for (const auto* r : pf.results_of(first->target.url()))
+      if (r->probe == probe::ProbeId::kKubeletCredentialed &&
+          r->classification == probe::Classification::kCredentialAllowed)
+        allowed.push_back(r);
+  if (allowed.empty()) return seen;
+  const std::string what = "P-2 GET /pods with rampart's credential answered 200 on " + std::to_string(allowed.size()) +
+                           (allowed.size() == 1 ? " kubelet" : " kubelets");
+  if (!v.opts.self) {
+    notes.push_back({"probe", what, "not counted: rampart's own identity is unknown, so its RBAC cannot be compared"});
+    return seen;
+  }
+  if (auto missing = require_rbac(v)) {
+    notes.push_back({"probe", what, "not counted: " + missing->reason});
+    return seen;
+  }
+  for (const char* resource : {"nodes/proxy", "nodes/pods"})
+    if (auto g = v.rbac.grants_for(*v.opts.self, "get", "", resource, rbac::Scope::anywhere()); !g.empty()) {
+      notes.push_back({"probe", what, std::string("expected: RBAC grants rampart get ") + resource + " (" +
+                                          describe_binding(*g.front().binding) + ")"});
+      return seen;
+    }
+  for (const auto* r : allowed) {
+    ProbeVerdict pv{"P-2", {}, r};
+    pv.finding.status = Status::kFail;
+    pv.finding.resource = ref("NetworkEndpoint", "", r->target.url());
+    pv.finding.message = "GET /pods answered 200 to rampart's credential, which RBAC grants neither nodes/proxy nor "
+                         "nodes/pods: the kubelet authorizes every authenticated caller";
+    pv.finding.evidence = probe_result_evidence(*r);
+    pv.finding.evidence.push_back(api("RBAC grants to " + v.opts.self->user + " on get nodes/proxy, nodes/pods", "none"));
+    if (!r->target.node.empty()) pv.finding.tags.push_back("node:" + r->target.node);
+    seen.push_back(std::move(pv));
+  }
+  return seen;
+}
+
 Outcome webhook_authz(const ScanView& v) {
-  return per_node(v, [](const collect::Node&, const json& cfg) {
+  Outcome configz = per_node(v, [](const collect::Node&, const json& cfg) {
     const json* j = at_path(cfg, "authorization.mode");
     Evidence e = field_ev("authorization.mode", j);
     if (j == nullptr) return Verdict{Status::kError, "authorization.mode is absent from configz", {e}};
     if (json_text(j) == "Webhook") return Verdict{Status::kPass, "authorization.mode is Webhook", {e}};
     return Verdict{Status::kFail, "authorization.mode is " + json_text(j) + ": every caller is authorized", {e}};
   });
+  // P-1 200 (anonymous served /pods) or P-2 (above) contradict a Webhook mode. Neither can show
+  // Webhook, so the probes never PASS this control.
+  return with_probes(v, std::move(configz),
+                     {.ids = {"RMP-102"}, .kinds = {K::kKubelet}, .source = "kubelet", .refine = with_credential_bypass});
 }
 RAMPART_CHECK("4.2.2", webhook_authz);
 
@@ -75,14 +131,16 @@ Outcome client_ca_file(const ScanView& v) {
 }
 RAMPART_CHECK("4.2.3", client_ca_file);
 
+// P-3: any HTTP answer contradicts readOnlyPort 0. A refused port does not prove the setting.
 Outcome read_only_port(const ScanView& v) {
-  return per_node(v, [](const collect::Node&, const json& cfg) {
+  Outcome configz = per_node(v, [](const collect::Node&, const json& cfg) {
     const json* j = at_path(cfg, "readOnlyPort");
     Evidence e = field_ev("readOnlyPort", j, "0");
     if (j == nullptr || (j->is_number_integer() && j->get<int64_t>() == 0))
       return Verdict{Status::kPass, "read-only port is disabled", {e}};
     return Verdict{Status::kFail, "read-only port " + json_text(j) + " is open", {e}};
   });
+  return with_probes(v, std::move(configz), {.ids = {"RMP-101"}, .kinds = {K::kKubeletReadOnly}, .source = "kubelet"});
 }
 RAMPART_CHECK("4.2.4", read_only_port);
 
@@ -113,7 +171,7 @@ Outcome event_qps(const ScanView& v) {
 RAMPART_CHECK("4.2.8", event_qps);
 
 Outcome serving_cert_files(const ScanView& v) {
-  return per_node(v, [](const collect::Node&, const json& cfg) {
+  Outcome configz = per_node(v, [](const collect::Node&, const json& cfg) {
     std::vector<Evidence> e = {field_ev("tlsCertFile", at_path(cfg, "tlsCertFile"), "empty"),
                                field_ev("tlsPrivateKeyFile", at_path(cfg, "tlsPrivateKeyFile"), "empty"),
                                field_ev("serverTLSBootstrap", at_path(cfg, "serverTLSBootstrap"), "false")};
@@ -124,6 +182,9 @@ Outcome serving_cert_files(const ScanView& v) {
       return Verdict{Status::kPass, "serving certificate files are set", e};
     return Verdict{Status::kFail, "no serving certificate files and no serverTLSBootstrap: the kubelet serves a self-signed certificate", e};
   });
+  // P-7 evidence: a leaf issued by "<node>-ca@<unix-time>" is the kubelet's own.
+  return with_probes(v, std::move(configz),
+                     {.role = Role::kEvidence, .ids = {"RMP-113"}, .kinds = {K::kKubelet}, .source = "kubelet"});
 }
 RAMPART_CHECK("4.2.9", serving_cert_files);
 
@@ -149,7 +210,7 @@ Outcome kubelet_ciphers(const ScanView& v) {
       "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"};
-  return per_node(v, [](const collect::Node&, const json& cfg) {
+  Outcome configz = per_node(v, [](const collect::Node&, const json& cfg) {
     const json* j = at_path(cfg, "tlsCipherSuites");
     Evidence e = field_ev("tlsCipherSuites", j, "Go defaults");
     if (j == nullptr || !j->is_array() || j->empty())
@@ -160,6 +221,9 @@ Outcome kubelet_ciphers(const ScanView& v) {
     if (!weak.empty()) return Verdict{Status::kFail, "weak suites allowed: " + join(weak), {e}};
     return Verdict{Status::kPass, "only strong suites are allowed", {e}};
   });
+  // P-7 on 10250: TLS 1.0/1.1 or a TLS 1.2 suite outside the set, accepted, contradicts configz.
+  return with_probes(v, std::move(configz),
+                     {.ids = {"RMP-110", "RMP-111"}, .kinds = {K::kKubelet}, .fallback_pass = true, .source = "kubelet"});
 }
 RAMPART_CHECK("4.2.12", kubelet_ciphers);
 
@@ -238,7 +302,12 @@ Outcome kube_proxy_metrics(const ScanView& v) {
   }
   return fold(std::move(findings), "kube-proxy settings", std::move(pass_ev));
 }
-RAMPART_CHECK("4.3.1", kube_proxy_metrics);
+
+// P-9: an answer on 10249 from rampart's vantage point contradicts a loopback metrics address.
+Outcome kube_proxy_metrics_probed(const ScanView& v) {
+  return with_probes(v, kube_proxy_metrics(v), {.ids = {"RMP-116"}, .kinds = {K::kKubeProxy}});
+}
+RAMPART_CHECK("4.3.1", kube_proxy_metrics_probed);
 
 }  // namespace
 }  // namespace rampart::checks

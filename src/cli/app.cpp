@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
   GlobalOptions global;
+  global.argv.assign(argv, argv + argc);
   app.add_flag("-v,--verbose", global.verbosity, "More log output on stderr (repeat for debug, trace)");
   app.add_flag("--no-color", global.no_color, "Never colour the output");
   app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
@@ -42,6 +43,7 @@ int run(int argc, char** argv) {
   add_checks_command(app, global);
   add_who_can_command(app, global);
   add_scan_command(app, global);
+  add_diff_command(app, global);
 
   command_exit_code() = kExitOk;
   try {
@@ -53,6 +55,19 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 says "A subcommand is required" for a misspelt command; name the word instead.
+    for (int i = 1; i < argc; ++i) {
+      std::string word = argv[i];
+      if (word.empty() || word[0] == '-') continue;
+      bool known = false;
+      for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        known = known || sub->check_name(word);
+      if (!known) {
+        print_error("unknown command '" + word + "' (see rampart --help)");
+        return kExitError;
+      }
+      break;
+    }
     // CLI11 would print a help hint over several lines; we keep to one line and exit code 1.
     print_error(std::string(e.what()) + " (see rampart --help)");
     return kExitError;

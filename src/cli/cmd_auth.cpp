@@ -10,6 +10,7 @@
 #include "rampart/cli/connection.h"
 #include "rampart/client/discovery.h"
 #include "rampart/collect/access_check.h"
+#include "rampart/collect/api_calls.h"
 
 namespace rampart::cli {
 namespace {
@@ -84,10 +85,42 @@ void run_auth_check(const AuthOptions& o) {
     std::printf("\nnot allowed, so a scan would report these parts as ERROR:\n%s", missing.c_str());
 }
 
+nlohmann::json rules_json(const std::vector<collect::PolicyRule>& rules) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rules) {
+    nlohmann::json rule = {{"apiGroups", r.api_groups}, {"resources", r.resources}, {"verbs", r.verbs}};
+    if (!r.resource_names.empty()) rule["resourceNames"] = r.resource_names;
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+// `rampart auth role`: the least-privilege ClusterRole, derived from the collector's own list of
+// API calls, so what an admin grants and what rampart requests cannot drift apart.
+void print_role(const std::string& output) {
+  auto required = rules_json(collect::cluster_role_rules(false));
+  auto optional = rules_json(collect::cluster_role_rules(true));
+  if (output == "json") {
+    std::printf("%s\n", nlohmann::json{{"required", required}, {"optional", optional}}.dump(2).c_str());
+    return;
+  }
+  auto print_rules = [](const nlohmann::json& rules) {
+    for (const auto& r : rules) {
+      std::printf("- apiGroups: %s\n  resources: %s\n", r["apiGroups"].dump().c_str(), r["resources"].dump().c_str());
+      if (r.contains("resourceNames")) std::printf("  resourceNames: %s\n", r["resourceNames"].dump().c_str());
+      std::printf("  verbs: %s\n", r["verbs"].dump().c_str());
+    }
+  };
+  std::printf("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: rampart-reader\nrules:\n");
+  print_rules(required);
+  std::printf("# OPTIONAL (see docs/permissions.md): secret metadata and kubelet configuration (configz)\n");
+  print_rules(optional);
+}
+
 }  // namespace
 
 void add_auth_command(CLI::App& app, GlobalOptions& /*global*/) {
-  auto* auth = app.add_subcommand("auth", "Check what this credential lets rampart read");
+  auto* auth = app.add_subcommand("auth", "What rampart may read (check) and needs to read (role)");
   auth->require_subcommand(1);
   auto o = std::make_shared<AuthOptions>();
   auto* check = auth->add_subcommand(
@@ -97,6 +130,13 @@ void add_auth_command(CLI::App& app, GlobalOptions& /*global*/) {
   check->add_option("-n,--namespace", o->namespaces, "Check namespaced calls in these namespaces (repeatable)")
       ->type_size(1)->allow_extra_args(false);
   check->callback([o] { run_auth_check(*o); });
+
+  auto role_output = std::make_shared<std::string>("yaml");
+  auto* role = auth->add_subcommand(
+      "role", "Print the least-privilege ClusterRole rampart needs, from the collector's list of API calls");
+  role->add_option("-o,--output", *role_output, "yaml (a ClusterRole to apply) or json ({required, optional})")
+      ->check(CLI::IsMember({"yaml", "json"}));
+  role->callback([role_output] { print_role(*role_output); });
 }
 
 }  // namespace rampart::cli

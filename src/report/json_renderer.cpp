@@ -2,6 +2,7 @@
 // model's (catalog order, sorted findings), so the same scan gives the same bytes.
 #include <optional>
 
+#include "rampart/report/evidence.h"
 #include "rampart/report/renderer.h"
 
 namespace rampart::report {
@@ -27,28 +28,41 @@ json evidence_json(const std::vector<checks::Evidence>& ev) {
   return out;
 }
 
+json waiver_json(const checks::WaiverRef& w) {
+  return {{"waived_status", checks::to_string(w.waived_status)},
+          {"justification", w.justification},
+          {"owner", w.owner},
+          {"expires", w.expires},
+          {"source", w.source}};
+}
+
 json check_json(const checks::CheckResult& r) {
   json findings = json::array();
-  for (const auto& f : r.outcome.findings)
-    findings.push_back({{"status", checks::to_string(f.status)},
-                        {"severity", checks::to_string(f.severity.value_or(r.severity))},
-                        {"resource", {{"kind", f.resource.kind}, {"namespace", f.resource.namespace_}, {"name", f.resource.name}}},
-                        {"message", f.message},
-                        {"evidence", evidence_json(f.evidence)},
-                        {"tags", f.tags}});
-  return {{"id", r.entry.id},
-          {"title", r.entry.title},
-          {"section", r.entry.section},
-          {"level", r.entry.level},
-          {"automated", r.entry.automated},
-          {"sources", r.entry.sources},
-          {"status", checks::to_string(r.outcome.status)},
-          {"score", optional_number(score::status_points(r.outcome.status))},
-          {"severity", checks::to_string(r.severity)},
-          {"reason", r.outcome.reason},
-          {"remediation", r.entry.remediation},
-          {"evidence", evidence_json(r.outcome.evidence)},
-          {"findings", findings}};
+  for (const auto& f : r.outcome.findings) {
+    json finding = {{"status", checks::to_string(f.status)},
+                    {"severity", checks::to_string(f.severity.value_or(r.severity))},
+                    {"resource", {{"kind", f.resource.kind}, {"namespace", f.resource.namespace_}, {"name", f.resource.name}}},
+                    {"message", f.message},
+                    {"evidence", evidence_json(f.evidence)},
+                    {"tags", f.tags}};
+    if (f.waiver) finding["waiver"] = waiver_json(*f.waiver);
+    findings.push_back(std::move(finding));
+  }
+  json check = {{"id", r.entry.id},
+                {"title", r.entry.title},
+                {"section", r.entry.section},
+                {"level", r.entry.level},
+                {"automated", r.entry.automated},
+                {"sources", r.entry.sources},
+                {"status", checks::to_string(r.outcome.status)},
+                {"score", optional_number(score::status_points(r.outcome.status))},
+                {"severity", checks::to_string(r.severity)},
+                {"reason", r.outcome.reason},
+                {"remediation", r.entry.remediation},
+                {"evidence", evidence_json(r.outcome.evidence)},
+                {"findings", findings}};
+  if (r.outcome.waiver) check["waiver"] = waiver_json(*r.outcome.waiver);
+  return check;
 }
 
 json document(const ScanReport& r, bool with_checks);
@@ -88,6 +102,11 @@ json document(const ScanReport& r, bool with_checks) {
   doc["benchmark"] = {{"name", v == std::string::npos ? bench : bench.substr(0, v)},
                       {"version", v == std::string::npos ? "" : bench.substr(v + 1)}};
   doc["generated_at"] = r.generated_at.empty() ? json(nullptr) : json(r.generated_at);
+  if (r.started_at) doc["started_at"] = format_rfc3339_utc(*r.started_at);
+  if (r.started_at && r.finished_at)
+    doc["duration_seconds"] = std::chrono::duration<double>(*r.finished_at - *r.started_at).count();
+  // Only present when --waivers was given, so reports without waivers keep their shape.
+  if (!r.waivers.empty()) doc["waivers"] = waivers_to_json(r.waivers);
   doc["source"] = r.source;
   doc["cluster"] = {{"server", r.cluster.server},
                     {"context", r.cluster.context},
@@ -128,6 +147,27 @@ json document(const ScanReport& r, bool with_checks) {
 }  // namespace
 
 json to_json(const ScanReport& r) { return document(r, true); }
+
+json check_to_json(const checks::CheckResult& check) { return check_json(check); }
+
+json waivers_to_json(const std::vector<WaiverUse>& uses) {
+  json out = json::array();
+  for (const auto& u : uses) {
+    json resource = nullptr;
+    if (u.waiver.resource)
+      resource = {{"kind", u.waiver.resource->kind}, {"namespace", u.waiver.resource->namespace_}, {"name", u.waiver.resource->name}};
+    out.push_back({{"check", u.waiver.check},
+                   {"resource", resource},
+                   {"justification", u.waiver.justification},
+                   {"owner", u.waiver.owner},
+                   {"expires", format_date(u.waiver.expires)},
+                   {"source", u.waiver.source},
+                   {"state", to_string(u.state)},
+                   {"matched", u.matched},
+                   {"note", u.note}});
+  }
+  return out;
+}
 
 std::unique_ptr<Renderer> make_json_renderer() { return std::make_unique<JsonRenderer>(); }
 

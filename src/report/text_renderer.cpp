@@ -1,13 +1,12 @@
 // The CIS-style text report: sections in catalog order, each check with its status and id, the
-// resources behind a failure and its remediation, then per-section and overall summaries.
+// resources behind a failure and its remediation, after the overall and per-section summary.
 #include <algorithm>
 #include <cstdio>
 
+#include "format_util.h"
 #include "rampart/report/renderer.h"
 
 namespace rampart::report {
-
-std::unique_ptr<Renderer> make_json_renderer();
 
 namespace {
 
@@ -66,8 +65,10 @@ class TextRenderer : public Renderer {
     if (!r.cluster.context.empty()) out << " (context " << r.cluster.context << ")";
     if (!r.cluster.git_version.empty()) out << ", Kubernetes " << r.cluster.git_version;
     out << "\n";
-    for (const auto& sec : r.sections) render_section(r, sec, out);
+    // Summary first: in a terminal or a CronJob log the score and counts are what people look
+    // for, and they should not have to scroll past every check to find them.
     render_summary(r, out);
+    for (const auto& sec : r.sections) render_section(r, sec, out);
   }
 
  private:
@@ -104,6 +105,7 @@ class TextRenderer : public Renderer {
     Status s = c.outcome.status;
     out << status(s) << c.entry.id << "  " << c.entry.title << "  (" << checks::to_string(c.severity) << ")\n";
     if (!c.outcome.reason.empty()) out << "           " << c.outcome.reason << "\n";
+    if (c.outcome.waiver) out << "           " << detail::waiver_note(*c.outcome.waiver) << "\n";
     size_t shown = 0;
     for (const auto& f : c.outcome.findings) {
       if (!opts_.verbose && shown == kFindingsShown) break;
@@ -113,6 +115,7 @@ class TextRenderer : public Renderer {
       if (!(c.outcome.findings.size() == 1 && f.message == c.outcome.reason)) out << ": " << f.message;
       if (f.severity && *f.severity != c.severity) out << " [" << checks::to_string(*f.severity) << "]";
       out << "\n";
+      if (f.waiver) out << "               " << detail::waiver_note(*f.waiver) << "\n";
       if (opts_.verbose)
         for (const auto& e : f.evidence) out << "               " << e.source << ": " << e.what << " = " << e.value << "\n";
     }
@@ -163,6 +166,13 @@ class TextRenderer : public Renderer {
       out << "\n";
     }
     if (!r.exclusions.skipped_checks.empty()) out << "  Checks not run: " << r.exclusions.skipped_checks.size() << "\n";
+    if (!r.waivers.empty()) {
+      out << "  Waivers:\n";
+      for (const auto& u : r.waivers)
+        out << "    " << to_string(u.state) << ": " << u.waiver.check << " (" << u.waiver.source << ", owner " << u.waiver.owner
+            << ", expires " << format_date(u.waiver.expires) << "), " << u.matched << " matched" << (u.note.empty() ? "" : "; " + u.note)
+            << "\n";
+    }
   }
 
   RenderOptions opts_;
@@ -170,10 +180,6 @@ class TextRenderer : public Renderer {
 
 }  // namespace
 
-Result<std::unique_ptr<Renderer>> make_renderer(std::string_view format, const RenderOptions& options) {
-  if (format == "text") return std::unique_ptr<Renderer>(std::make_unique<TextRenderer>(options));
-  if (format == "json") return make_json_renderer();
-  return fail(ErrorKind::kUsage, "unknown output format '" + std::string(format) + "' (known: text, json)");
-}
+std::unique_ptr<Renderer> make_text_renderer(const RenderOptions& options) { return std::make_unique<TextRenderer>(options); }
 
 }  // namespace rampart::report

@@ -180,6 +180,7 @@ def start_sim(cluster="demo", state_dir=None, keep=False, **opts):
     path = cluster if os.path.isdir(cluster) else os.path.join(CLUSTERS, cluster)
     own_dir = state_dir is None
     state = state_dir or tempfile.mkdtemp(prefix="rampart-sim-")
+    os.makedirs(state, exist_ok=True)
     stderr_path = os.path.join(state, "sim.stderr")
     cmd = [sys.executable, SIM, "--cluster", path, "--state-dir", state] + _option_args(opts)
     with open(stderr_path, "w") as err:

@@ -6,12 +6,9 @@ against the real binary's shared-library needs. Manifests are parsed by kubectl 
 (`kubectl kustomize` and `kubectl annotate --local -o json`); there is no API server to validate
 them against a schema, so the fields that matter are checked one by one below.
 
-Two comparisons land when their inputs exist:
-- rampart_reads() below is the list of (apiGroup, resource) rampart reads. When the collector
-  publishes its API calls, derive it from that list instead; test_reader_role_is_what_rampart_reads
-  then compares the ClusterRole with the collector's real needs, unchanged.
-- When the checks exist, add a test that runs rampart's pod-security checks on the CronJob pod
-  template (cronjob_pod_spec() gives it) and expects every one to pass.
+The ClusterRoles are compared with `rampart auth role -o json`, which the binary derives from the
+collector's own list of API calls: deploy/ grants exactly what the collector requests, no more.
+rampart's own checks run on the CronJob's pod (test_deploy_self_scan.py).
 """
 import json
 import os
@@ -28,26 +25,11 @@ SCANNER_UID = 65532
 NAMESPACE = "rampart"
 SCANNER_SA = {"kind": "ServiceAccount", "name": "rampart", "namespace": NAMESPACE}
 
-# (apiGroup, resource) -> verbs: what rampart reads (ARCHITECTURE.md, collect::ResourceType).
-CORE_READS = {
-    ("", "namespaces"), ("", "pods"), ("", "serviceaccounts"), ("", "nodes"),
-    ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"),
-    ("rbac.authorization.k8s.io", "rolebindings"), ("rbac.authorization.k8s.io", "clusterrolebindings"),
-    ("networking.k8s.io", "networkpolicies"),
-    ("admissionregistration.k8s.io", "validatingwebhookconfigurations"),
-    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
-    ("apps", "daemonsets"), ("apps", "deployments"), ("apps", "statefulsets"),
-    ("apiextensions.k8s.io", "customresourcedefinitions"),
-}
 READ_VERBS = {"get", "list", "watch"}
-# Single objects rampart reads by name: (apiGroup, resource) -> (resourceNames, verbs).
-NAMED_READS = {("", "configmaps"): (["kube-proxy"], {"get"})}
-SELF_REVIEWS = {("authorization.k8s.io", "selfsubjectaccessreviews"),
-                ("authorization.k8s.io", "selfsubjectrulesreviews")}
-# Each optional permission: its own ClusterRole, file, and the single verb it grants.
+# Each optional permission: its own ClusterRole and file.
 OPTIONAL = {
-    "rampart-optional-secrets-metadata": ("rbac-optional-secrets.yaml", {("", "secrets"): {"list"}}),
-    "rampart-optional-nodes-proxy": ("rbac-optional-nodes-proxy.yaml", {("", "nodes/proxy"): {"get"}}),
+    "rampart-optional-secrets-metadata": ("rbac-optional-secrets.yaml", ("", "secrets")),
+    "rampart-optional-nodes-proxy": ("rbac-optional-nodes-proxy.yaml", ("", "nodes/proxy")),
 }
 NAMESPACED_KINDS = {"ServiceAccount", "CronJob", "PersistentVolumeClaim", "NetworkPolicy", "Role", "RoleBinding"}
 # In debian:bookworm-slim already (apt depends on them).
@@ -55,12 +37,15 @@ BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
 TEST_ONLY_PACKAGES = {"catch2"}
 
 
-def rampart_reads():
-    """(apiGroup, resource) -> verbs rampart needs, optional permissions excluded."""
-    reads = {key: set(READ_VERBS) for key in CORE_READS}
-    reads.update({key: {"create"} for key in SELF_REVIEWS})
-    reads.update({key: set(verbs) for key, (_, verbs) in NAMED_READS.items()})
-    return reads
+def rampart_role():
+    """The rules the collector needs, from the binary: {"required": [...], "optional": [...]}."""
+    out = subprocess.run([RAMPART, "auth", "role", "-o", "json"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def rampart_reads(part="required"):
+    """(apiGroup, resource) -> verbs the collector requests."""
+    return expand_rules(rampart_role()[part])
 
 
 def parse_objects(text):
@@ -94,12 +79,15 @@ def load(path_or_stdin, stdin=None):
     return objects
 
 
-def expand_rules(rules):
+def expand_rules(rules, names=False):
+    """(apiGroup, resource) -> verbs; with names=True the key also holds the rule's resourceNames
+    (a grant narrowed to named objects is a different grant)."""
     grants = {}
     for rule in rules:
         for group in rule.get("apiGroups", []):
             for resource in rule.get("resources", []):
-                grants.setdefault((group, resource), set()).update(rule.get("verbs", []))
+                key = (group, resource, tuple(rule.get("resourceNames", []))) if names else (group, resource)
+                grants.setdefault(key, set()).update(rule.get("verbs", []))
     return grants
 
 
@@ -148,29 +136,29 @@ class Manifests(unittest.TestCase):
     def test_reader_role_is_what_rampart_reads(self):
         role = self.get("ClusterRole", "rampart-reader")
         for rule in role["rules"]:
-            if "resourceNames" in rule:  # only the named reads, each in a rule of its own
-                self.assertEqual(len(rule["apiGroups"]) * len(rule["resources"]), 1, rule)
-                names, verbs = NAMED_READS[(rule["apiGroups"][0], rule["resources"][0])]
-                self.assertEqual((rule["resourceNames"], set(rule["verbs"])), (names, verbs))
             self.assertNotIn("nonResourceURLs", rule)
             for field in ("apiGroups", "resources", "verbs"):
                 self.assertNotIn("*", rule[field], rule)
-        self.assertEqual(expand_rules(role["rules"]), rampart_reads())
+        self.assertEqual(expand_rules(role["rules"], names=True), expand_rules(rampart_role()["required"], names=True))
+        # The only named grant: get on ConfigMap kube-proxy (4.3.1 reads its config.conf).
+        named = {k: v for k, v in expand_rules(role["rules"], names=True).items() if k[2]}
+        self.assertEqual(named, {("", "configmaps", ("kube-proxy",)): {"get"}})
         self.assertNotIn("aggregationRule", role)
 
-    def test_verbs_are_read_only_apart_from_the_self_reviews(self):
+    def test_verbs_are_read_only(self):
         for name, role in self.by_kind["ClusterRole"].items():
             for (group, resource), verbs in expand_rules(role["rules"]).items():
                 with self.subTest(role=name, resource=f"{group}/{resource}"):
-                    allowed = {"create"} if (group, resource) in SELF_REVIEWS else READ_VERBS
-                    self.assertLessEqual(verbs, allowed)
+                    self.assertLessEqual(verbs, READ_VERBS)
         self.assertNotIn("Role", self.by_kind)  # nothing namespaced grants more on the side
 
     def test_optional_permissions_are_separate_and_marked(self):
-        for name, (file, grants) in OPTIONAL.items():
+        optional = rampart_reads("optional")
+        self.assertEqual(set(optional), {key for _, key in OPTIONAL.values()})
+        for name, (file, key) in OPTIONAL.items():
             with self.subTest(role=name):
                 role = self.get("ClusterRole", name)
-                self.assertEqual(expand_rules(role["rules"]), grants)
+                self.assertEqual(expand_rules(role["rules"]), {key: optional[key]})
                 self.assertEqual(role["metadata"]["labels"]["rampart.dev/optional"], "true")
                 self.assertEqual(self.get("ClusterRoleBinding", name)["roleRef"]["name"], name)
                 with open(os.path.join(DEPLOY, file)) as f:

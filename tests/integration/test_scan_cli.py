@@ -5,9 +5,22 @@ import subprocess
 import tempfile
 import unittest
 
+from jsonschema_lite import validate
+
 BIN = os.environ["RAMPART_BIN"]
 SRC = os.environ["RAMPART_SOURCE_DIR"]
 DEMO = os.path.join(SRC, "testdata", "inventories", "kubeadm-demo.json")
+with open(os.path.join(SRC, "docs", "report.schema.json")) as _f:
+    REPORT_SCHEMA = json.load(_f)
+
+
+def report(text):
+    """A JSON report from stdout, validated against docs/report.schema.json."""
+    doc = json.loads(text)
+    validate(REPORT_SCHEMA, doc)
+    return doc
+
+
 COLLECTED = "networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions"
 
 
@@ -32,12 +45,12 @@ class ScanCli(unittest.TestCase):
         self.assertIn("CIS Kubernetes Benchmark v1.12.0", r.stdout)
         self.assertNotIn("\033[", r.stdout)  # not a TTY: no colour
         with open(out) as f:
-            doc = json.load(f)
+            doc = report(f.read())
         self.assertEqual(doc["schema_version"], 1)
         self.assertEqual(doc["benchmark"], {"name": "CIS Kubernetes Benchmark", "version": "v1.12.0"})
         self.assertRegex(doc["generated_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         ids = [c["id"] for c in doc["checks"]]
-        self.assertEqual(len(ids), 141)
+        self.assertEqual(len(ids), 160)
         by_id = {c["id"]: c for c in doc["checks"]}
         self.assertEqual(by_id["1.2.1"]["status"], "FAIL")
         self.assertEqual(by_id["2.2"]["status"], "PASS")
@@ -50,15 +63,16 @@ class ScanCli(unittest.TestCase):
     def test_same_inventory_same_report(self):
         a = run("scan", "--inventory", DEMO, "--collected", COLLECTED, "--output", "json")
         b = run("scan", "--inventory", DEMO, "--collected", COLLECTED, "--output", "json")
-        strip = lambda s: {k: v for k, v in json.loads(s).items() if k != "generated_at"}
+        times = ("generated_at", "started_at", "duration_seconds")
+        strip = lambda s: {k: v for k, v in report(s).items() if k not in times}
         self.assertEqual(strip(a.stdout), strip(b.stdout))
 
     def test_selection_and_level(self):
         r = run("scan", "--inventory", DEMO, "--checks", "5.1.1,5.2.2", "--output", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual([c["id"] for c in json.loads(r.stdout)["checks"]], ["5.1.1", "5.2.2"])
+        self.assertEqual([c["id"] for c in report(r.stdout)["checks"]], ["5.1.1", "5.2.2"])
         r = run("scan", "--inventory", DEMO, "--level", "1", "--skip-checks", "1.2.1", "--output", "json")
-        checks = json.loads(r.stdout)["checks"]
+        checks = report(r.stdout)["checks"]
         self.assertTrue(all(c["level"] == 1 for c in checks))
         self.assertNotIn("1.2.1", [c["id"] for c in checks])
 
@@ -74,7 +88,7 @@ class ScanCli(unittest.TestCase):
 
     def test_exclude_namespace(self):
         r = run("scan", "--inventory", DEMO, "--checks", "5.2.2", "--exclude-namespace", "shop", "--output", "json")
-        doc = json.loads(r.stdout)
+        doc = report(r.stdout)
         self.assertEqual(doc["exclusions"]["excluded_namespaces"], ["shop"])
         self.assertNotEqual(doc["checks"][0]["status"], "FAIL")  # the privileged pod lives in shop
 
@@ -84,9 +98,10 @@ class ScanCli(unittest.TestCase):
             (("scan", "--kubeconfig", "/nonexistent/kubeconfig"),
              "rampart: /nonexistent/kubeconfig: kubeconfig file does not exist (--kubeconfig)\n"),
             (("scan", "--inventory", "/nonexistent.json"), "rampart: /nonexistent.json: cannot open the inventory file\n"),
-            (("scan", "--inventory", DEMO, "--output", "yaml"), "rampart: unknown output format 'yaml' (known: text, json)\n"),
+            (("scan", "--inventory", DEMO, "--output", "yaml"), "rampart: unknown output format 'yaml' (known: text, json, html, junit, csv, sarif, prometheus, oscal)\n"),
             (("scan", "--inventory", DEMO, "--fail-on", "bad"), "rampart: --fail-on must be critical, high, medium, low or info\n"),
             (("checks", "show", "X-1"), "rampart: unknown check id X-1 (see rampart checks list)\n"),
+            (("scna",), "rampart: unknown command 'scna' (see rampart --help)\n"),
         ]
         for args, line in cases:
             with self.subTest(args=args):
@@ -111,7 +126,7 @@ class ScanCli(unittest.TestCase):
         self.assertTrue(r.stderr.startswith("rampart: check catalog: " + os.path.join(d, "bad.yaml") + ":4: unknown key 'colour'"), r.stderr)
         r = run("checks", "list", "--checks-dir", os.path.join(SRC, "checks"))
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(len(r.stdout.splitlines()), 142)
+        self.assertEqual(len(r.stdout.splitlines()), 161)
 
     def test_docs_checks_md_matches_the_binary(self):
         r = run("checks", "list", "--output", "markdown")

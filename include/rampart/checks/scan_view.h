@@ -8,20 +8,19 @@
 #include <vector>
 
 #include "rampart/checks/catalog.h"
+#include "rampart/checks/probe_facts.h"
 #include "rampart/checks/scan_options.h"
 #include "rampart/collect/inventory.h"
 #include "rampart/rbac/index.h"
-
-namespace rampart::probe {
-struct ProbeResults;  // built by probe/; checks read it only through this pointer
-}
 
 namespace rampart::checks {
 
 /// Lookups built once per scan so that no check is quadratic.
 class ClusterFacts {
  public:
-  ClusterFacts(const collect::Inventory& inv, const ScanOptions& opts);
+  /// `probes` (nullptr when the probe stage did not run) must outlive the facts.
+  ClusterFacts(const collect::Inventory& inv, const ScanOptions& opts,
+               const probe::ProbeResults* probes = nullptr);
 
   /// Control-plane components: the collector's when it found any, else read from the mirror
   /// pods of kube-system in the inventory (offline inventories).
@@ -52,6 +51,9 @@ class ClusterFacts {
   /// Every workload namespace known (from Namespaces, or pods when Namespaces are missing), sorted.
   [[nodiscard]] const std::vector<std::string>& workload_namespaces() const { return workload_ns_; }
 
+  /// The probe stage's verdicts, by check id and target (empty when probes did not run).
+  [[nodiscard]] const ProbeFacts& probes() const { return probes_; }
+
  private:
   std::vector<collect::ControlPlaneComponent> control_plane_;
   std::map<std::string, const collect::Namespace*, std::less<>> namespaces_;
@@ -64,11 +66,13 @@ class ClusterFacts {
   std::vector<const collect::Pod*> workload_pods_;
   std::vector<std::string> workload_ns_with_pods_;
   std::vector<std::string> workload_ns_;
+  ProbeFacts probes_;
 };
 
 struct ScanView {
   const collect::Inventory& inv;
-  const probe::ProbeResults* probes;  ///< nullptr until the probe stage ran
+  const probe::ProbeResults* probes;  ///< nullptr when the probe stage did not run (facts.probes()
+                                      ///< holds the verdicts derived from it)
   const ScanOptions& opts;
   const rbac::Index& rbac;
   const Catalog& catalog;

@@ -3,6 +3,7 @@
 // A command's callback throws CommandError to end with one line and an exit code.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +15,7 @@ namespace rampart::cli {
 struct GlobalOptions {
   int verbosity = 0;
   bool no_color = false;
+  std::vector<std::string> argv;  ///< the whole command line (evidence manifests record it, redacted)
 };
 
 /// Ends a command: the message is printed as "rampart: <message>" and run() returns `code`.
@@ -36,5 +38,6 @@ void add_probe_command(CLI::App& app, GlobalOptions& global);
 void add_checks_command(CLI::App& app, GlobalOptions& global);
 void add_who_can_command(CLI::App& app, GlobalOptions& global);
 void add_scan_command(CLI::App& app, GlobalOptions& global);
+void add_diff_command(CLI::App& app, GlobalOptions& global);
 
 }  // namespace rampart::cli

@@ -1,6 +1,7 @@
 #pragma once
 // The report model every renderer reads (text, JSON, and later HTML, JUnit, SARIF...). It holds
 // results, never logic: renderers format it and must not re-evaluate anything.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "rampart/checks/catalog.h"
 #include "rampart/checks/check_result.h"
 #include "rampart/collect/inventory.h"
+#include "rampart/report/waivers.h"
 #include "rampart/score/score.h"
 
 namespace rampart::report {
@@ -43,6 +45,11 @@ struct ScanReport {
   std::vector<checks::Section> sections;
   std::vector<checks::CheckResult> checks;  ///< catalog order
   score::ScoreCard score;
+  /// Wall-clock start and end of the scan, set by the CLI; unset (golden tests) they are left
+  /// out of every format, so a report without them is byte-for-byte reproducible.
+  std::optional<std::chrono::system_clock::time_point> started_at, finished_at;
+  /// --waivers: what became of each waiver (applied, expired, stale), in file order.
+  std::vector<WaiverUse> waivers;
 };
 
 /// Resource types whose status is not ok, in report order (kNotRequested included, since a

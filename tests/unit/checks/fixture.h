@@ -9,6 +9,7 @@
 
 #include "rampart/checks/engine.h"
 #include "rampart/collect/inventory_file.h"
+#include "rampart/probe/json.h"
 
 namespace rampart::testing {
 
@@ -33,6 +34,11 @@ struct Fixture {
   collect::Inventory inventory;
   checks::ScanOptions options;
   std::string expect;  ///< substring expected in the reason or a finding message
+  std::string severity;  ///< expected effective severity ("critical"), when the fixture says
+  /// The fixture's "probes": what `rampart probe --output json` writes (its "probes" object, or
+  /// the whole document). Absent: the probe stage did not run.
+  std::optional<probe::ProbeResults> probes;
+  [[nodiscard]] const probe::ProbeResults* probe_results() const { return probes ? &*probes : nullptr; }
 };
 
 inline Fixture load_fixture(const std::string& path) {
@@ -48,16 +54,27 @@ inline Fixture load_fixture(const std::string& path) {
     const auto& o = doc["options"];
     if (o.contains("allowed_registries")) f.options.allowed_registries = o["allowed_registries"].get<std::vector<std::string>>();
     if (o.contains("excluded_namespaces")) f.options.excluded_namespaces = o["excluded_namespaces"].get<std::vector<std::string>>();
+    if (o.contains("self")) {
+      f.options.self = rbac::Identity{o["self"].value("user", ""), {}};
+      if (o["self"].contains("groups")) f.options.self->groups = o["self"]["groups"].get<std::vector<std::string>>();
+    }
+  }
+  if (doc.contains("probes")) {
+    auto probes = probe::results_from_json(doc["probes"]);
+    if (!probes) FAIL(path << ": " << probes.error().describe());
+    f.probes = std::move(*probes);
   }
   if (doc.contains("expect") && doc["expect"].is_string()) f.expect = doc["expect"].get<std::string>();
+  if (doc.contains("severity") && doc["severity"].is_string()) f.severity = doc["severity"].get<std::string>();
   return f;
 }
 
-/// Runs one check on an inventory and returns its result.
-inline checks::CheckResult run_one(const std::string& id, const collect::Inventory& inv, const checks::ScanOptions& opts = {}) {
+/// Runs one check on an inventory (and probe results, when given) and returns its result.
+inline checks::CheckResult run_one(const std::string& id, const collect::Inventory& inv, const checks::ScanOptions& opts = {},
+                                   const probe::ProbeResults* probes = nullptr) {
   checks::Selection sel;
   sel.only = {id};
-  auto eval = checks::evaluate(inv, embedded_catalog(), sel, opts);
+  auto eval = checks::evaluate(inv, embedded_catalog(), sel, opts, probes);
   REQUIRE(eval.has_value());
   REQUIRE(eval->results.size() == 1);
   return eval->results.front();

@@ -34,10 +34,11 @@ TEST_CASE("checks: every fixture gives its expected status", "[checks]") {
     INFO("fixture " << id << "/" << name);
     REQUIRE(testing::embedded_catalog().find(id) != nullptr);
     auto fx = testing::load_fixture(path.string());
-    auto r = testing::run_one(id, fx.inventory, fx.options);
+    auto r = testing::run_one(id, fx.inventory, fx.options, fx.probe_results());
     INFO("reason: " << r.outcome.reason);
     for (const auto& f : r.outcome.findings) INFO("finding: " << f.resource.name << ": " << f.message);
     CHECK(lower(checks::to_string(r.outcome.status)) == want);
+    if (!fx.severity.empty()) CHECK(checks::to_string(r.severity) == fx.severity);
     // Every non-PASS status must say why.
     if (r.outcome.status != checks::Status::kPass) CHECK_FALSE(r.outcome.reason.empty());
     if (!fx.expect.empty()) {

@@ -107,5 +107,5 @@ TEST_CASE("report: colour only when asked, unknown formats rejected", "[report]"
   CHECK(out.str().find("\033[31m[FAIL]") != std::string::npos);
   auto bad = report::make_renderer("yaml", {});
   REQUIRE_FALSE(bad.has_value());
-  CHECK(bad.error().message == "unknown output format 'yaml' (known: text, json)");
+  CHECK(bad.error().message == "unknown output format 'yaml' (known: text, json, html, junit, csv, sarif, prometheus, oscal)");
 }

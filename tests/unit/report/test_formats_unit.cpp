@@ -1,0 +1,144 @@
+// Pure parts of the report formats: name-based UUIDs, the roll-up of several clusters, the
+// diff of two reports, and escaping in every text format (hostile names come from clusters).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "rampart/report/diff.h"
+#include "rampart/report/renderer.h"
+#include "rampart/report/rollup.h"
+#include "rampart/report/uuid.h"
+
+using namespace rampart;
+using checks::Severity;
+using checks::Status;
+
+namespace {
+
+checks::CheckResult check(const std::string& id, Status status, std::vector<checks::Finding> findings = {}) {
+  checks::CheckResult r;
+  r.entry.id = id;
+  r.entry.title = "Title of " + id;
+  r.entry.section = id.substr(0, id.rfind('.'));
+  r.entry.remediation = "fix " + id;
+  r.severity = Severity::kHigh;
+  r.outcome.status = status;
+  r.outcome.reason = "because";
+  r.outcome.findings = std::move(findings);
+  return r;
+}
+
+checks::Finding finding(const std::string& name, Status status = Status::kFail) {
+  checks::Finding f;
+  f.status = status;
+  f.resource = {"Pod", "shop", name};
+  f.message = "message about " + name;
+  return f;
+}
+
+report::ScanReport sample(std::vector<checks::CheckResult> results) {
+  report::ScanReport r;
+  r.scanner_version = "0.0.0-test";
+  r.cluster.context = "ctx";
+  r.sections = {{"5.2", "Pod security"}};
+  r.checks = std::move(results);
+  for (const auto& c : r.checks) ++r.score.counts[c.outcome.status];
+  return r;
+}
+
+std::string render(const report::ScanReport& r, const char* format) {
+  auto renderer = report::make_renderer(format, {});
+  REQUIRE(renderer.has_value());
+  std::ostringstream out;
+  (*renderer)->render(r, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("uuid: version 5 matches RFC 4122 test vectors", "[report]") {
+  // uuid.uuid5(uuid.NAMESPACE_DNS, "python.org") in Python's standard library.
+  CHECK(report::uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org") == "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+  CHECK(report::uuid_v5("6ba7b811-9dad-11d1-80b4-00c04fd430c8", "http://python.org/") == "4c565f0d-3f5a-5890-b41b-20cf47701c5e");
+  CHECK_FALSE(report::uuid_v5("not-a-uuid", "x").has_value());
+  CHECK_FALSE(report::uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430cg", "x").has_value());
+}
+
+TEST_CASE("formats: hostile names stay inert in every format", "[report]") {
+  auto r = sample({check("5.2.2", Status::kFail, {finding("<script>alert(1)</script>"), finding("=cmd|' /C calc'!A0")})});
+  r.cluster.context = "a\"b\\c\nd";
+  auto html = render(r, "html");
+  CHECK(html.find("<script>alert") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  auto junit = render(r, "junit");
+  CHECK(junit.find("<script>") == std::string::npos);
+  CHECK(junit.find("&lt;script&gt;") != std::string::npos);
+  auto csv = render(r, "csv");
+  CHECK(csv.find("\"'=cmd|' /C calc'!A0\"") != std::string::npos);
+  CHECK(csv.find("\r\n") != std::string::npos);
+  auto prom = render(r, "prometheus");
+  CHECK(prom.find("cluster=\"a\\\"b\\\\c\\nd\"") != std::string::npos);
+  CHECK(prom.find('\n' + std::string("d\"")) == std::string::npos);
+}
+
+TEST_CASE("formats: XML drops control characters it cannot carry", "[report]") {
+  auto r = sample({check("5.2.2", Status::kFail, {finding(std::string("bad\x01name"))})});
+  auto junit = render(r, "junit");
+  CHECK(junit.find('\x01') == std::string::npos);
+  CHECK(junit.find("bad\xEF\xBF\xBDname") != std::string::npos);
+}
+
+TEST_CASE("formats: SARIF fingerprints depend on check and object only", "[report]") {
+  auto a = render(sample({check("5.2.2", Status::kFail, {finding("web")})}), "sarif");
+  auto b = sample({check("5.2.2", Status::kFail, {finding("web")})});
+  b.checks[0].outcome.findings[0].message = "another message";
+  auto fp = [](const std::string& doc) {
+    return nlohmann::json::parse(doc)["runs"][0]["results"][0]["partialFingerprints"]["rampartFinding/v1"].get<std::string>();
+  };
+  CHECK(fp(a) == fp(render(b, "sarif")));
+  CHECK(fp(a) != fp(render(sample({check("5.2.2", Status::kFail, {finding("web2")})}), "sarif")));
+  CHECK(fp(a) != fp(render(sample({check("5.2.3", Status::kFail, {finding("web")})}), "sarif")));
+}
+
+TEST_CASE("rollup: shared failures and the worst exit code", "[report]") {
+  auto a = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kFail), check("5.2.3", Status::kPass)});
+  auto b = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kWaived), check("5.2.3", Status::kFail)});
+  auto c = sample({check("5.2.1", Status::kFail), check("5.2.3", Status::kFail)});
+  auto roll = report::make_rollup({{"b", &b, "", {}, 0}, {"a", &a, "", {}, 2}, {"c", &c, "", {}, 0}, {"down", nullptr, "unreachable", {}, 1}});
+  REQUIRE(roll.shared.size() == 2);
+  CHECK(roll.shared[0] == report::SharedFailure{"5.2.1", "Title of 5.2.1", Severity::kHigh, {"a", "b", "c"}});
+  CHECK(roll.shared[1].check_id == "5.2.3");
+  CHECK(roll.shared[1].clusters == std::vector<std::string>{"b", "c"});
+  CHECK(roll.exit_code == 1);
+  CHECK(roll.clusters[3].scanned == false);
+  CHECK(report::worst_exit_code({0, 2, 0}) == 2);
+  CHECK(report::worst_exit_code({2, 1}) == 1);
+  CHECK(report::worst_exit_code({}) == 0);
+  std::ostringstream text;
+  report::render_rollup_text(roll, text);
+  CHECK(text.str().find("down                             NOT SCANNED: unreachable") != std::string::npos);
+  CHECK(report::rollup_to_json(roll)["shared_failures"][0]["clusters"].size() == 3);
+}
+
+TEST_CASE("diff: new, fixed and changed failures", "[report]") {
+  auto old_doc = report::to_json(sample({check("5.2.1", Status::kFail, {finding("a"), finding("b")}), check("5.2.2", Status::kPass)}));
+  auto new_doc = report::to_json(sample({check("5.2.1", Status::kFail, {finding("b"), finding("c")}), check("5.2.2", Status::kFail),
+                                         check("5.2.3", Status::kWarn)}));
+  auto d = report::diff_reports(old_doc, new_doc, "old", "new");
+  REQUIRE(d.has_value());
+  REQUIRE(d->new_failures.size() == 2);
+  CHECK(d->new_failures[0].name == "c");
+  CHECK(d->new_failures[1].check_id == "5.2.2");
+  CHECK(d->new_failures[1].name.empty());
+  CHECK(d->new_failures[1].other_status == "PASS");
+  REQUIRE(d->fixed_failures.size() == 1);
+  CHECK(d->fixed_failures[0].name == "a");
+  CHECK(d->fixed_failures[0].other_status == "FAIL");
+  REQUIRE(d->status_changes.size() == 2);
+  CHECK(d->status_changes[0] == report::StatusChange{"5.2.2", "Title of 5.2.2", "PASS", "FAIL"});
+  CHECK(d->status_changes[1] == report::StatusChange{"5.2.3", "Title of 5.2.3", "absent", "WARN"});
+
+  auto bad = report::diff_reports(nlohmann::json::array(), new_doc, "x.json", "new");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().describe() == "x.json: not a rampart JSON report: not a JSON object");
+}
