@@ -1,5 +1,6 @@
 """The simulator behaves like kube-apiserver and kubelets where rampart depends on it:
-negotiation, pagination and expiry, faults, gzip, anonymous modes, kubelet modes."""
+negotiation, pagination and expiry, faults, gzip, anonymous modes, kubelet modes, the secure
+ports of control-plane components bound beyond loopback."""
 import contextlib
 import gzip
 import http.client
@@ -372,6 +373,49 @@ class Kubelets(SimTestCase):
         self.assertEqual((status, body["kind"]), (200, "PodList"))
         status, _, raw = self.get("/api/v1/nodes/worker-1/proxy/healthz")
         self.assertEqual((status, raw), (200, b"ok"))
+
+
+class ControlPlaneComponents(SimTestCase):
+    """The demo's scheduler binds 0.0.0.0: served, its pod's --secure-port names the port. The
+    controller-manager binds 127.0.0.1: not served (closed from the scanner's vantage point)."""
+
+    def component(self, port, path):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
+        conn.request("GET", path)
+        r = conn.getresponse()
+        out = (r.status, r.read(), conn.sock.getpeercert(binary_form=True))
+        conn.close()
+        return out
+
+    def test_scheduler_reachable_controller_manager_not(self):
+        self.assertEqual(list(self.sim.ready["components"]), ["kube-scheduler-cp-1"])
+        port = self.sim.ready["components"]["kube-scheduler-cp-1"]["port"]
+        status, pod = self.get_json("/api/v1/namespaces/kube-system/pods/kube-scheduler-cp-1")
+        self.assertEqual(status, 200)
+        command = pod["spec"]["containers"][0]["command"]
+        self.assertIn("--secure-port=%d" % port, command)
+        self.assertIn("--bind-address=0.0.0.0", command)
+        status, body, der = self.component(port, "/healthz")
+        self.assertEqual((status, body), (200, b"ok"))
+        status, body, _ = self.component(port, "/metrics")
+        self.assertEqual((status, json.loads(body)["message"]),
+                         (403, 'forbidden: User "system:anonymous" cannot get path "/metrics"'))
+        out = subprocess.run(["openssl", "x509", "-noout", "-subject", "-issuer"], input=ssl.DER_cert_to_PEM_cert(der),
+                             capture_output=True, text=True).stdout
+        self.assertRegex(out, r"subject=CN ?= ?localhost@\d+\nissuer=CN ?= ?localhost-ca@\d+")
+        _, kcm = self.get_json("/api/v1/namespaces/kube-system/pods/kube-controller-manager-cp-1")
+        self.assertFalse(any(a.startswith("--secure-port") for a in kcm["spec"]["containers"][0]["command"]))
+
+    def test_hardened_components_bind_loopback(self):
+        with start_sim("hardened", no_kubelets=True) as sim:
+            self.assertEqual(sim.ready["components"], {})
+
+    def test_a_down_node_serves_no_component(self):
+        with start_sim("demo", unreachable_node=["cp-1"], no_kubelets=True) as sim:
+            self.assertEqual(sim.ready["components"], {})
 
 
 class Scale(SimTestCase):

@@ -21,6 +21,7 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import component_sim  # noqa: E402
 import kubelet_sim  # noqa: E402
 import sim_certs  # noqa: E402
 from sim_api import ApiApp, ApiHandler  # noqa: E402
@@ -239,6 +240,7 @@ class Simulator:
     def __init__(self, args):
         self.args = args
         self.kubelet_objs = []
+        self.components = {}
         self.api = None
 
     def start(self):
@@ -295,6 +297,8 @@ class Simulator:
             kubelets[node] = {"port": port, "readonly_port": ro, "mode": mode, "cert": style}
         rewrite_nodes(cluster, kubelets)
         rewrite_pods(cluster)
+        down = {n for n, p in plan.items() if not p[2]}
+        self.components = component_sim.start_endpoints(cluster, os.path.join(state, "pki"), down)
 
         app = ApiApp(cluster, authority, state, kubelets, pki["apiserver-kubelet-client"],
                      continue_ttl=args.continue_ttl, gzip_min_bytes=args.gzip_min_bytes,
@@ -323,6 +327,8 @@ class Simulator:
             "client_certs": {"admin": {"cert": pki["admin"][0], "key": pki["admin"][1]}},
             "kubelets": {n: {"port": k["port"], "readonly_port": k["readonly_port"], "mode": k["mode"],
                              "address": LOOPBACK, "cert": k["cert"]} for n, k in sorted(kubelets.items())},
+            "components": {name: {"component": ep.component, "port": ep.port, "address": LOOPBACK}
+                           for name, ep in sorted(self.components.items())},
             "logs": {"requests": os.path.join(state, "requests.jsonl"),
                      "secret_violations": os.path.join(state, "secret-violations.jsonl")},
         }
@@ -340,6 +346,8 @@ class Simulator:
             threading.Thread(target=self.api.shutdown, daemon=True).start()
         for kl in self.kubelet_objs:
             kl.stop()
+        for ep in self.components.values():
+            ep.stop()
 
 
 def main(argv=None):
