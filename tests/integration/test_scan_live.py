@@ -318,18 +318,21 @@ class HardenedScan(LiveScanCase):
 
 # ---------------------------------------------------------------------------------- probes
 
-# What the probes see of the demo: the simulator serves the API server and one kubelet per node
+# What the probes see of the demo. The simulator serves the API server, one kubelet per node
 # (cp-1 anonymous with AlwaysAllow, a read-only port, Go's default suites and a self-made
-# certificate; worker-1 anonymous off). It serves no etcd, controller-manager, scheduler or
-# kube-proxy endpoint, so probes of those find the port closed "from this vantage point": their
-# verdicts are not asserted here.
+# certificate; worker-1 anonymous off) and the scheduler, which binds 0.0.0.0 (the
+# controller-manager binds 127.0.0.1: closed from off the node). It serves no etcd and no
+# kube-proxy metrics (tests/sim/README.md), so probes of those find nothing: their verdicts are
+# not asserted here.
 DEMO_PROBE_FAILS = {
     "RMP-101": "kubelet-readonly",  # cp-1's read-only port answers
     "RMP-102": "kubelet",           # cp-1 serves /pods to anonymous callers
     "RMP-103": "kubelet",           # cp-1 accepts the anonymous identity
     "RMP-108": "apiserver",         # anonymous discovery (/version answered; kubeadm's default)
-    "RMP-111": "apiserver,kubelet",  # no --tls-cipher-suites / tlsCipherSuites: CBC suites accepted
+    # no --tls-cipher-suites / tlsCipherSuites anywhere: Go's CBC suites are accepted
+    "RMP-111": "apiserver,kubelet,scheduler",
     "RMP-113": "kubelet",           # cp-1's certificate comes from its own ephemeral CA
+    "RMP-114": "scheduler",         # --bind-address=0.0.0.0: reachable from off the node
 }
 
 
@@ -376,11 +379,16 @@ class ProbesDuringALiveScan(unittest.TestCase):
                 # worker-1 (anonymous off, cluster-issued certificate) is among the passing targets
                 self.assertIn("kubelet://127.0.0.1:%d" % worker["port"], json.dumps(checks[cid]["evidence"]), cid)
             self.assertIn("401", json.dumps(checks["RMP-102"]["evidence"]))
-            for cid in ("RMP-109", "RMP-110", "RMP-112"):  # anonymous is "forbidden": no resource read
+            # Anonymous is "forbidden" (nothing read), TLS 1.2+ only, certificates valid, the
+            # scheduler's /metrics refused (403).
+            for cid in ("RMP-109", "RMP-110", "RMP-112", "RMP-115"):
                 self.assertEqual(checks[cid]["status"], "PASS", cid)
-            # The contradiction rule adds the probe's observation to the configz FAIL, on cp-1 only.
-            for cid, endpoint in (("4.2.1", kubelet_cp1), ("4.2.2", kubelet_cp1), ("4.2.4", readonly_cp1)):
-                self.assertEqual(failing(checks[cid]), {CP_1, endpoint}, cid)
+            # The contradiction rule adds the probe's observation to the flag/configz FAIL.
+            scheduler = ("NetworkEndpoint", "", "scheduler://127.0.0.1:%d" % sim.ready["components"]["kube-scheduler-cp-1"]["port"])
+            for cid, expected in (("4.2.1", {CP_1, kubelet_cp1}), ("4.2.2", {CP_1, kubelet_cp1}),
+                                  ("4.2.4", {CP_1, readonly_cp1}), ("1.4.2", {SCHEDULER, scheduler}),
+                                  ("1.2.1", {APISERVER, ("NetworkEndpoint", "", "apiserver://" + sim.server[len("https://"):])})):
+                self.assertEqual(failing(checks[cid]), expected, cid)
             self.assertEqual(checks["4.2.1"]["severity"], "critical")  # anonymous /pods answered 200
             # Apart from the probe checks, probes change no status of the demo: they confirm.
             without = statuses(json.loads(Scans(sim, tmp).scan("admin", "--no-probes")[1]))
