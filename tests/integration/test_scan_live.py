@@ -20,7 +20,11 @@ import subprocess
 import tempfile
 import unittest
 
+from jsonschema_lite import validate
 from simlib import CLUSTERS, SOURCE_DIR, run_rampart, start_sim
+
+with open(os.path.join(SOURCE_DIR, "docs", "report.schema.json")) as _f:
+    REPORT_SCHEMA = json.load(_f)
 
 CANARY = "CANARY-4c1d9e"
 
@@ -161,7 +165,8 @@ class Scans:
         self.sim, self.tmp, self.n = sim, tmp, 0
 
     def scan(self, identity="admin", *args, verbose=False):
-        """(CompletedProcess, JSON report bytes) of `rampart scan` with that identity."""
+        """(CompletedProcess, JSON report bytes) of `rampart scan` with that identity; the report
+        is checked against docs/report.schema.json."""
         self.n += 1
         out = os.path.join(self.tmp, "report-%d.json" % self.n)
         head = ["-vvv"] if verbose else []
@@ -169,7 +174,9 @@ class Scans:
         if proc.returncode != 0:
             raise AssertionError("rampart scan exited %d:\n%s" % (proc.returncode, proc.stderr))
         with open(out, "rb") as f:
-            return proc, f.read()
+            raw = f.read()
+        validate(REPORT_SCHEMA, json.loads(raw))
+        return proc, raw
 
 
 class LiveScanCase(unittest.TestCase):
@@ -522,6 +529,7 @@ class DemoScript(unittest.TestCase):
         proc = self.run_demo("--output", "json")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         report = json.loads(proc.stdout)
+        validate(REPORT_SCHEMA, report)
         self.assertEqual({c["id"] for c in report["checks"]}, catalog_ids())
         self.assertEqual(report["cluster"]["version"], "v1.32.4")
         fails = {c["id"] for c in report["checks"] if c["status"] == "FAIL"}  # probes on
