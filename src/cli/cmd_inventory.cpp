@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "inputs.h"
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
 #include "rampart/cli/connection.h"
 #include "rampart/cli/inventory_text.h"
-#include "rampart/collect/collector.h"
 #include "rampart/collect/inventory_json.h"
 
 namespace rampart::cli {
@@ -23,22 +23,18 @@ struct InventoryOptions {
 };
 
 void run_inventory(const InventoryOptions& o) {
-  auto connection = connect(o.connection);
-  if (!connection) throw CommandError(connection.error());
-  collect::CollectOptions options;
-  options.chunk_size = connection->chunk_size;
-  options.namespaces = o.namespaces;
-  options.excluded_namespaces = o.excluded;
-  options.kubelet_config = !o.no_kubelet_config;
-  options.context = connection->rest.context;
-  auto inventory = collect::collect(*connection->api, options);
-  if (!inventory) throw CommandError(connection_failure(inventory.error(), connection->rest), kExitError);
+  InventorySource source;
+  source.connection = o.connection;
+  source.namespaces = o.namespaces;
+  source.excluded_namespaces = o.excluded;
+  source.no_kubelet_config = o.no_kubelet_config;
+  auto inventory = load_inventory_or_throw(source).inventory;
   if (o.output == "json") {
-    if (!collect::write_inventory_json(stdout, *inventory) || std::fputc('\n', stdout) == EOF ||
+    if (!collect::write_inventory_json(stdout, inventory) || std::fputc('\n', stdout) == EOF ||
         std::fflush(stdout) != 0)
       throw CommandError("cannot write the inventory to standard output", kExitError);
   } else {
-    std::string text = render_inventory_text(*inventory);
+    std::string text = render_inventory_text(inventory);
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
 }

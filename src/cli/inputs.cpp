@@ -38,6 +38,7 @@ LoadedInventory load_inventory_or_throw(const InventorySource& source) {
   collect::CollectOptions options;
   options.chunk_size = connection->chunk_size;
   options.namespaces = source.namespaces;
+  options.excluded_namespaces = source.excluded_namespaces;
   options.kubelet_config = !source.no_kubelet_config;
   options.context = connection->rest.context;
   auto inventory = collect::collect(*connection->api, options);

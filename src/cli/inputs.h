@@ -21,6 +21,7 @@ struct InventorySource {
   std::vector<std::string> collected;  ///< --collected
   ConnectionOptions connection;        ///< live: --kubeconfig, --context, ...
   std::vector<std::string> namespaces; ///< live: --namespace (collect only these)
+  std::vector<std::string> excluded_namespaces;  ///< live: objects dropped while collecting
   bool no_kubelet_config = false;      ///< live: --no-kubelet-config
 };
 
