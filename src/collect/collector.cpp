@@ -13,6 +13,7 @@
 #include "rampart/collect/api_calls.h"
 #include "rampart/collect/control_plane.h"
 #include "rampart/collect/parse.h"
+#include "rampart/collect/whoami.h"
 
 namespace rampart::collect {
 namespace {
@@ -84,6 +85,7 @@ class Collector {
     } else {
       server_ = *server;
     }
+    inv_.scanner = whoami(api_, options_.claimed_identity);
     inv_.namespace_filter = options_.namespaces;
     inv_.excluded_namespaces = options_.excluded_namespaces;
 

@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "rampart/collect/parse.h"
+#include "rampart/collect/whoami.h"
 
 namespace rampart::collect {
 namespace {
@@ -56,6 +58,10 @@ void add_item(Inventory& inv, const json& obj, std::map<std::string, KubeletConf
     inv.identity.platform = text_of(obj, "platform");
     if (!text_of(obj, "server").empty()) inv.identity.server = text_of(obj, "server");
     if (!text_of(obj, "context").empty()) inv.identity.context = text_of(obj, "context");
+  } else if (kind == "SelfSubjectReview") {  // kubectl auth whoami -o json: who collected the dump
+    auto scanner = parse_self_subject_review(obj);
+    if (!scanner) throw std::runtime_error(scanner.error().message);
+    inv.scanner = std::move(*scanner);
   } else if (kind == "ConfigMap") {
     if (text_of(meta, "namespace") == "kube-system" && text_of(meta, "name") == "kube-proxy" && obj.contains("data") &&
         obj["data"].is_object())
@@ -94,6 +100,8 @@ Result<Inventory> parse_inventory(const std::string& text, const std::string& na
     if (docs == 0) return fail(ErrorKind::kParse, "no JSON document in the inventory", name);
   } catch (const json::exception& e) {
     return fail(ErrorKind::kParse, std::string("not valid inventory JSON: ") + e.what(), name);
+  } catch (const std::runtime_error& e) {
+    return fail(ErrorKind::kParse, e.what(), name);
   }
   for (auto& node : inv.nodes) {
     auto it = configz.find(node.meta.name);

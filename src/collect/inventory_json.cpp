@@ -160,6 +160,10 @@ FIELDS(ClusterIdentity) {
   f("minor", v.minor); f("platform", v.platform); f("kube_system_uid", v.kube_system_uid);
   f("api_group_versions", v.api_group_versions);
 }
+FIELDS(ScannerIdentity) {
+  f("user", v.user); f("groups", v.groups); f("source", v.source); f("credential", v.credential);
+  f("certificate_organizations", v.certificate_organizations); f("error", v.error);
+}
 
 #undef FIELDS
 
@@ -186,6 +190,7 @@ json inventory_head(const Inventory& inv) {
   json j = json::object();
   j["format"] = kInventoryFormat;
   put(j, "identity", inv.identity);
+  put(j, "scanner", inv.scanner);
   json status = json::object();
   for (const auto& [type, s] : inv.status) status[to_string(type)] = s;
   j["status"] = std::move(status);
@@ -254,6 +259,7 @@ bool write_inventory_json(std::FILE* out, const Inventory& inv) {
 void from_json(const json& j, Inventory& inv) {
   if (!j.is_object()) throw json::type_error::create(302, "an inventory is a JSON object", &j);
   get(j, "identity", inv.identity);
+  get(j, "scanner", inv.scanner);
   if (auto it = j.find("status"); it != j.end() && it->is_object()) {
     for (ResourceType type : all_resource_types())
       if (auto s = it->find(to_string(type)); s != it->end()) inv.status[type] = s->get<CollectStatus>();

@@ -5,11 +5,13 @@
 // a failure of the very first request (/version: unreachable, TLS, rejected credential) stops
 // the collection.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "rampart/client/api_client.h"
 #include "rampart/collect/inventory.h"
+#include "rampart/config/claimed_identity.h"
 #include "rampart/core/error.h"
 
 namespace rampart::collect {
@@ -28,6 +30,8 @@ struct CollectOptions {
   bool kubelet_config = true;  ///< read nodes/NAME/proxy/configz
   size_t parallelism = 4;      ///< lists in flight at once
   std::string context;         ///< kubeconfig context, for the identity
+  /// What the credential says about who rampart is, used when the server cannot say it.
+  std::optional<config::ClaimedIdentity> claimed_identity;
 };
 
 /// Whether an object in namespace `ns` is in scope ("" = cluster-scoped: always).

@@ -447,8 +447,25 @@ struct ClusterIdentity {
   bool operator==(const ClusterIdentity&) const = default;
 };
 
+/// Who rampart was on this cluster: the user and groups the API server authenticated it as.
+/// Checks use it to tag findings about the scanner itself and to exempt the read access a
+/// scanning service account needs (docs/self-scan.md).
+struct ScannerIdentity {
+  std::string user;                 ///< "system:serviceaccount:rampart:rampart"; "" = unknown
+  std::vector<std::string> groups;
+  /// How it is known: "SelfSubjectReview" (the API server said so), "token claims" (the
+  /// service-account token's unverified `sub`), "client certificate" (CN and O), "" unknown.
+  std::string source;
+  std::string credential;           ///< credential kind: "client-certificate", "in-cluster", ...
+  /// O= of the client certificate presented, when one was (CIS 5.1.7 warns on system:masters).
+  std::vector<std::string> certificate_organizations;
+  std::string error;                ///< why the SelfSubjectReview failed, when it did
+  bool operator==(const ScannerIdentity&) const = default;
+};
+
 struct Inventory {
   ClusterIdentity identity;
+  ScannerIdentity scanner;
   std::vector<Namespace> namespaces;
   std::vector<Pod> pods;
   std::vector<ServiceAccount> service_accounts;

@@ -8,7 +8,9 @@
 //      "kubeletconfig": {...}}  or with "error": "..." / "forbidden": true instead: a node's
 //      configz (kubectl get --raw /api/v1/nodes/NODE/proxy/configz);
 //   - {"apiVersion": "rampart.dev/v1", "kind": "ServerVersion", "gitVersion": "v1.33.2", ...}
-//      (kubectl version -o json's serverVersion), and "server"/"context" for the header.
+//      (kubectl version -o json's serverVersion), and "server"/"context" for the header;
+//   - a SelfSubjectReview (kubectl auth whoami -o json): who collected the dump, i.e. the
+//     scanner's identity (findings about it are tagged "self", docs/self-scan.md).
 // A resource type counts as collected when the file holds at least one object of it, or when
 // it is named in `collected` (a dump may hold no NetworkPolicies because there are none).
 #include <string>

@@ -317,3 +317,47 @@ TEST_CASE("api calls: one call per resource type, paths as the API serves them",
   CHECK(api_call(ResourceType::kPods).object_path().empty());
   CHECK_FALSE(api_call(ResourceType::kPods).optional);
 }
+
+TEST_CASE("collector: the scanner's identity comes from a SelfSubjectReview", "[collect]") {
+  Fixture f;
+  f.cluster.user_info = json{{"username", "system:serviceaccount:rampart:rampart"},
+                             {"groups", {"system:serviceaccounts", "system:serviceaccounts:rampart", "system:authenticated"}}};
+  f.options.claimed_identity = config::ClaimedIdentity{"someone-else", {}, "token claims", {}};
+  auto inv = collect::collect(f.api, f.options);
+  REQUIRE(inv);
+  CHECK(inv->scanner.user == "system:serviceaccount:rampart:rampart");
+  CHECK(inv->scanner.groups.size() == 3);
+  CHECK(inv->scanner.source == "SelfSubjectReview");  // the server's word beats the credential's claim
+  CHECK(inv->scanner.credential == "token-file");
+  CHECK(inv->scanner.error.empty());
+  size_t reviews = 0;
+  for (const Request& r : f.transport.requests())
+    if (r.method == "POST") {
+      ++reviews;
+      CHECK(r.path == "/apis/authentication.k8s.io/v1/selfsubjectreviews");
+      CHECK(json::parse(r.body)["kind"] == "SelfSubjectReview");
+    }
+  CHECK(reviews == 1);
+}
+
+TEST_CASE("collector: when the review is refused the credential's claim names the scanner", "[collect]") {
+  Fixture f;
+  f.cluster.intercept = [](const Request& r) -> std::optional<Response> {
+    if (r.method == "POST")
+      return status_response(403, "Forbidden", "selfsubjectreviews.authentication.k8s.io is forbidden: User \"x\" cannot create it");
+    return std::nullopt;
+  };
+  f.options.claimed_identity = config::ClaimedIdentity{"system:serviceaccount:a:b", {"system:authenticated"}, "token claims", {}};
+  auto inv = collect::collect(f.api, f.options);
+  REQUIRE(inv);
+  CHECK(inv->scanner.user == "system:serviceaccount:a:b");
+  CHECK(inv->scanner.source == "token claims");
+  CHECK(inv->scanner.error.find("forbidden") != std::string::npos);
+  CHECK(inv->status_of(ResourceType::kPods).ok());  // nothing else is affected
+
+  Fixture unknown;  // not served, nothing claimed: unknown, and the scan goes on
+  auto none = collect::collect(unknown.api, unknown.options);
+  REQUIRE(none);
+  CHECK(none->scanner.user.empty());
+  CHECK_FALSE(none->scanner.error.empty());
+}

@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include "rampart/collect/inventory_file.h"
+#include "rampart/collect/whoami.h"
 
 using namespace rampart;
 using namespace rampart::collect;
+using nlohmann::json;
 
 TEST_CASE("inventory file: types with objects count as collected, others do not", "[collect]") {
   auto inv = parse_inventory(R"({"kind": "List", "items": [
@@ -54,4 +56,34 @@ TEST_CASE("inventory file: bad input is one error, never a crash", "[collect]") 
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().message.rfind("unknown resource type 'gizmos'", 0) == 0);
   CHECK(parse_inventory("[1, 2, \"x\"]", "t.json").has_value());  // not objects: ignored
+}
+
+TEST_CASE("inventory file: kubectl auth whoami's SelfSubjectReview names the scanner", "[collect]") {
+  auto inv = parse_inventory(R"({"kind": "List", "items": [{"kind": "Namespace", "metadata": {"name": "a"}}]}
+    {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": {},
+     "status": {"userInfo": {"username": "system:serviceaccount:rampart:rampart", "uid": "u",
+                             "groups": ["system:serviceaccounts", "system:authenticated"]}}})",
+                             "t.json");
+  REQUIRE(inv.has_value());
+  CHECK(inv->scanner.user == "system:serviceaccount:rampart:rampart");
+  CHECK(inv->scanner.groups == std::vector<std::string>{"system:serviceaccounts", "system:authenticated"});
+  CHECK(inv->scanner.source == "SelfSubjectReview");
+  CHECK(inv->namespaces.size() == 1);
+
+  CHECK(parse_inventory(R"({"kind": "Namespace", "metadata": {"name": "a"}})", "t.json")->scanner.user.empty());
+  auto bad = parse_inventory(R"({"kind": "SelfSubjectReview", "status": {"userInfo": {}}})", "t.json");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message == "SelfSubjectReview without status.userInfo.username");
+  CHECK(bad.error().context == "t.json");
+}
+
+TEST_CASE("whoami: a SelfSubjectReview answer is read, a broken one is an error", "[collect]") {
+  auto ok = parse_self_subject_review(json::parse(R"({"status": {"userInfo": {"username": "admin", "groups": ["system:masters", 7]}}})"));
+  REQUIRE(ok);
+  CHECK(ok->user == "admin");
+  CHECK(ok->groups == std::vector<std::string>{"system:masters"});
+  CHECK(parse_self_subject_review(json::parse(R"({"status": {}})")).error().message == "SelfSubjectReview without status.userInfo");
+  CHECK_FALSE(parse_self_subject_review(json::parse(R"({"status": {"userInfo": {"username": ""}}})")));
+  CHECK_FALSE(parse_self_subject_review(json::parse("[]")));
+  CHECK(self_subject_review_body()["apiVersion"] == "authentication.k8s.io/v1");
 }

@@ -60,6 +60,8 @@ Inventory sample() {
   inv.namespace_filter = {"shop"};
   inv.excluded_namespaces = {"dev"};
   inv.kube_proxy_config = "kind: KubeProxyConfiguration\nmetricsBindAddress: 127.0.0.1:10249\n";
+  inv.scanner = {"system:serviceaccount:rampart:rampart", {"system:serviceaccounts", "system:authenticated"},
+                 "SelfSubjectReview", "in-cluster", {}, ""};
   return inv;
 }
 
@@ -76,6 +78,7 @@ TEST_CASE("inventory json: a round trip gives the same inventory", "[collect]") 
   auto back = inventory_from_json(json::parse(j.dump()));
   REQUIRE(back);
   CHECK(back->identity == inv.identity);
+  CHECK(back->scanner == inv.scanner);
   CHECK(back->status == inv.status);
   CHECK(back->pods == inv.pods);
   CHECK(back->secrets == inv.secrets);

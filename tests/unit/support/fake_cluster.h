@@ -19,6 +19,8 @@ class FakeCluster {
   std::map<std::string, client::Response> configz;
   /// Single objects by path ("/api/v1/namespaces/kube-system/configmaps/kube-proxy").
   std::map<std::string, nlohmann::json> objects;
+  /// status.userInfo a SelfSubjectReview answers with; unset = not served (404), as before 1.28.
+  std::optional<nlohmann::json> user_info;
   /// Called first; an answer replaces the normal one (fault injection).
   std::function<std::optional<client::Response>(const client::Request&)> intercept;
   std::vector<std::string> group_versions = {"v1",
@@ -34,6 +36,11 @@ class FakeCluster {
       if (auto answer = intercept(r)) return *answer;
     std::string path = r.path.substr(0, r.path.find('?'));
     std::map<std::string, std::string> query = parse_query(r.path);
+    if (path == "/apis/authentication.k8s.io/v1/selfsubjectreviews" && r.method == "POST" && user_info) {
+      nlohmann::json review = nlohmann::json::parse(r.body);
+      review["status"] = {{"userInfo", *user_info}};
+      return json_response(201, review);
+    }
     if (path == "/version")
       return json_response(200, {{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.4"},
                                  {"platform", "linux/amd64"}});
