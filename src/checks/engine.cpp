@@ -84,8 +84,12 @@ Result<Evaluation> evaluate(const collect::Inventory& inv, const Catalog& catalo
   auto selected = select_checks(catalog, selection);
   if (!selected) return tl::unexpected(selected.error());
   rbac::Index index(inv);
-  ClusterFacts facts(inv, options, probes);
-  ScanView view{inv, probes, options, index, catalog, facts, nullptr};
+  // Who collected the inventory is who the scanner was, unless the caller says otherwise.
+  ScanOptions opts = options;
+  if (!opts.self && !inv.scanner.user.empty()) opts.self = rbac::Identity{inv.scanner.user, inv.scanner.groups};
+  if (opts.self_cert_organizations.empty()) opts.self_cert_organizations = inv.scanner.certificate_organizations;
+  ClusterFacts facts(inv, opts, probes);
+  ScanView view{inv, probes, opts, index, catalog, facts, nullptr};
   Evaluation out;
   out.results = run_checks(*selected, view);
   out.workload_namespaces = facts.workload_namespaces();

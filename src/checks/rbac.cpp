@@ -173,6 +173,7 @@ Outcome token_automount(const ScanView& v) {
   if (auto e = require(v, {ResourceType::kPods, ResourceType::kServiceAccounts})) return *e;
   std::vector<Finding> findings;
   std::map<std::string, bool> unbound;  // ServiceAccount -> has no bindings of its own
+  std::vector<Evidence> own;
   size_t checked = 0;
   for (const auto& p : v.inv.pods) {
     if (p.mirror || v.facts.is_excluded_namespace(p.meta.namespace_)) continue;
@@ -188,6 +189,13 @@ Outcome token_automount(const ScanView& v) {
       why = "ServiceAccount " + p.service_account;
     }
     if (!automount) continue;
+    if (is_scanner_service_account(v, p.meta.namespace_, p.service_account)) {
+      // rampart's own pod reads the API with this token: the one pod that must mount it.
+      own.push_back(api("the scanner's own pod (exempt)", "pod " + p.meta.namespace_ + "/" + p.meta.name +
+                                                              " mounts the token of ServiceAccount " + p.service_account +
+                                                              ", which this scan authenticated as"));
+      continue;
+    }
     Finding f;
     f.status = v.facts.is_system_namespace(p.meta.namespace_) ? Status::kWarn : Status::kFail;
     f.resource = pod_ref(p);
@@ -206,9 +214,14 @@ Outcome token_automount(const ScanView& v) {
       f.evidence.push_back(api("hint", "ServiceAccount " + p.service_account + " has no bindings of its own: the token is likely unused"));
     findings.push_back(std::move(f));
   }
-  if (findings.empty())
-    return Outcome{checked ? Status::kPass : Status::kSkip, checked ? "no pod mounts a service-account token it did not opt into" : "no pods", {}, {}, {}, {}};
-  return fold(std::move(findings), "pods");
+  Outcome out = findings.empty()
+                    ? Outcome{checked ? Status::kPass : Status::kSkip,
+                              checked ? "no pod mounts a service-account token it did not opt into" : "no pods", {}, {}, {}, {}}
+                    : fold(std::move(findings), "pods");
+  if (!own.empty() && out.status == Status::kPass)
+    out.reason += " (" + std::to_string(own.size()) + (own.size() == 1 ? " pod" : " pods") + " of the scanner itself exempt)";
+  out.evidence.insert(out.evidence.end(), own.begin(), own.end());
+  return out;
 }
 RAMPART_CHECK("5.1.6", token_automount);
 

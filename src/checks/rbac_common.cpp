@@ -71,6 +71,14 @@ bool is_self(const ScanView& v, const collect::Subject& s) {
   return false;
 }
 
+bool is_scanner_service_account(const ScanView& v, const std::string& ns, const std::string& name) {
+  return v.opts.self && v.opts.self->user == rbac::service_account_identity(ns, name).user;
+}
+
+Evidence self_hint(const std::string& who) {
+  return api("hint", who + " the identity this scan authenticated as: rampart itself holds these permissions");
+}
+
 std::string describe_subject(const collect::Subject& s) {
   if (s.kind == "ServiceAccount") return "ServiceAccount " + s.namespace_ + "/" + s.name;
   return s.kind + " " + s.name;
@@ -142,7 +150,10 @@ Outcome grants_outcome(const ScanView& v, const std::vector<Hit>& hits, const st
       f.severity = lower(base);
       f.tags.push_back("narrowed");
     }
-    if (is_self(v, g.subject)) f.tags.push_back("self");
+    if (is_self(v, g.subject)) {
+      f.tags.push_back("self");
+      f.evidence.push_back(self_hint(describe_subject(g.subject) + " is"));
+    }
     if (!tag.empty()) f.tags.push_back(tag);
     out.findings.push_back(std::move(f));
   }

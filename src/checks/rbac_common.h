@@ -35,6 +35,15 @@ bool is_broad_subject(const collect::Subject& s);
 /// Is this subject the scanner itself (tag "self")?
 bool is_self(const ScanView& v, const collect::Subject& s);
 
+/// Is ServiceAccount ns/name the one the scanner runs as? Then its pods are the scanner's own
+/// (an in-cluster deployment of rampart), and their token mount is exempt from 5.1.6 as the one
+/// a scanner needs (docs/self-scan.md). Its permissions are not exempt: they are tagged "self".
+bool is_scanner_service_account(const ScanView& v, const std::string& ns, const std::string& name);
+
+/// Evidence on a "self" finding: the scanner itself holds what is flagged. `who` starts the
+/// sentence ("ServiceAccount rampart/rampart is", "the pod runs as").
+Evidence self_hint(const std::string& who);
+
 std::string describe_subject(const collect::Subject& s);
 std::string describe_binding(const collect::Binding& b);
 collect::ObjectRef subject_ref(const collect::Subject& s);

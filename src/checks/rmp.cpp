@@ -341,6 +341,10 @@ Outcome blast_radius(const ScanView& v) {
                 ", which can " + join(power.abilities, ", ");
     f.evidence = power.evidence;
     f.severity = power.worst;
+    if (is_scanner_service_account(v, p->meta.namespace_, p->service_account)) {
+      f.tags.push_back("self");
+      f.evidence.push_back(self_hint("the pod runs as"));
+    }
     const auto* sa = v.facts.find_service_account(p->meta.namespace_, p->service_account);
     bool automount = p->automount_service_account_token.value_or(sa && sa->automount_service_account_token ? *sa->automount_service_account_token : true);
     bool projected = std::any_of(p->volumes.begin(), p->volumes.end(), [](const collect::Volume& vol) { return vol.type == "projected"; });

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 SOURCE = os.environ.get("RAMPART_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -79,6 +80,26 @@ def load(path_or_stdin, stdin=None):
     return objects
 
 
+def render(tmp, opt_in=(), digest=None):
+    """deploy/ as whoever installs it applies it: a copy whose kustomization has the optional
+    permissions in `opt_in` (file names) uncommented and, with `digest`, the image pinned by it
+    (both as docs/cronjob.md tells), rendered by `kubectl kustomize`."""
+    copy = os.path.join(tmp, "deploy")
+    shutil.copytree(DEPLOY, copy, dirs_exist_ok=True)
+    path = os.path.join(copy, "kustomization.yaml")
+    with open(path) as f:
+        text = f.read()
+    for file in opt_in:
+        text, n = re.subn(rf"^(\s*)# - {re.escape(file)}", rf"\1- {file}", text, flags=re.M)
+        assert n == 1, f"{file} is not an optional line of deploy/kustomization.yaml"
+    if digest:
+        text, n = re.subn(r'^(\s*)newTag: .*$', rf"\1digest: {digest}", text, flags=re.M)
+        assert n == 1, "no newTag in deploy/kustomization.yaml"
+    with open(path, "w") as f:
+        f.write(text)
+    return load("-", stdin=kubectl("kustomize", copy))
+
+
 def expand_rules(rules, names=False):
     """(apiGroup, resource) -> verbs; with names=True the key also holds the rule's resourceNames
     (a grant narrowed to named objects is a different grant)."""
@@ -95,7 +116,9 @@ def expand_rules(rules, names=False):
 class Manifests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.objects = load("-", stdin=kubectl("kustomize", DEPLOY))
+        with tempfile.TemporaryDirectory(prefix="rampart-deploy-") as tmp:
+            cls.default = load("-", stdin=kubectl("kustomize", DEPLOY))
+            cls.objects = render(tmp, opt_in=[file for file, _ in OPTIONAL.values()])
         cls.by_kind = {}
         for o in cls.objects:
             cls.by_kind.setdefault(o["kind"], {})[o["metadata"]["name"]] = o
@@ -109,7 +132,7 @@ class Manifests(unittest.TestCase):
 
     def test_every_manifest_parses_and_is_in_the_kustomization(self):
         with open(os.path.join(DEPLOY, "kustomization.yaml")) as f:
-            listed = set(re.findall(r"^\s*-\s+(\S+\.yaml)", f.read(), re.M))
+            listed = set(re.findall(r"^\s*(?:# )?-\s+(\S+\.yaml)", f.read(), re.M))
         files = {n for n in os.listdir(DEPLOY) if n.endswith(".yaml") and n != "kustomization.yaml"}
         self.assertEqual(files, listed)
         total = 0
@@ -167,8 +190,11 @@ class Manifests(unittest.TestCase):
                 self.assertEqual({o["metadata"]["name"] for o in load(os.path.join(DEPLOY, file))}, {name})
         with open(os.path.join(DEPLOY, "kustomization.yaml")) as f:
             text = f.read()
-        for _, (file, _) in OPTIONAL.items():
-            self.assertRegex(text, rf"- {re.escape(file)}\s+# OPTIONAL:")
+        for _, (file, _) in OPTIONAL.items():  # off by default, one "# " away from on
+            self.assertRegex(text, rf"\n\s*# - {re.escape(file)}\s+# OPTIONAL:")
+        default_roles = {o["metadata"]["name"] for o in self.default if o["kind"] in ("ClusterRole", "ClusterRoleBinding")}
+        self.assertEqual(default_roles & set(OPTIONAL), set())
+        self.assertEqual(len(self.objects) - len(self.default), 2 * len(OPTIONAL))
         for role in self.by_kind["ClusterRole"].values():
             self.assertFalse({("", "secrets"), ("", "nodes/proxy")} & set(expand_rules(role["rules"]))
                              and role["metadata"]["name"] not in OPTIONAL, role["metadata"]["name"])

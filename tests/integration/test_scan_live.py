@@ -181,6 +181,7 @@ class Scans:
 
 class LiveScanCase(unittest.TestCase):
     CLUSTER = "demo"
+    IDENTITY = "admin"
 
     @classmethod
     def setUpClass(cls):
@@ -188,7 +189,7 @@ class LiveScanCase(unittest.TestCase):
         try:
             cls.sim = cls.stack.enter_context(start_sim(cls.CLUSTER))
             cls.scans = Scans(cls.sim, cls.stack.enter_context(tempfile.TemporaryDirectory()))
-            _, cls.raw = cls.scans.scan("admin", "--no-probes")
+            _, cls.raw = cls.scans.scan(cls.IDENTITY, "--no-probes")
             cls.report = json.loads(cls.raw)
             cls.checks = by_id(cls.report)
         except BaseException:
@@ -290,6 +291,9 @@ HARDENED_SKIPS = {"RMP-004", "RMP-005"}  # no --allowed-registries given; no ser
 
 class HardenedScan(LiveScanCase):
     CLUSTER = "hardened"
+    # A read-everything token, as a scanner should hold: scanning with the admin certificate
+    # (O=system:masters) is itself a finding (5.1.7, test_scanning_as_system_masters_is_a_warning).
+    IDENTITY = "token"
 
     def test_everything_passes_or_says_why_not(self):
         got = statuses(self.report)
@@ -302,6 +306,13 @@ class HardenedScan(LiveScanCase):
             self.assertTrue(self.checks[cid]["reason"], cid)
         self.assertEqual(self.report["coverage"]["not_collected"], [])
         self.assertEqual(self.report["summary"]["FAIL"] + self.report["summary"]["WARN"] + self.report["summary"]["ERROR"], 0)
+
+    def test_scanning_as_system_masters_is_a_warning(self):
+        report = json.loads(self.scans.scan("admin", "--no-probes", "--checks", "5.1.7")[1])
+        check = by_id(report)["5.1.7"]
+        self.assertEqual(check["status"], "WARN", check["reason"])
+        self.assertEqual([(f["status"], f["resource"], f["tags"]) for f in check["findings"]],
+                         [("WARN", {"kind": "User", "namespace": "", "name": "admin"}, ["self"])])
 
     def test_the_passes_rest_on_what_the_cluster_shows(self):
         c = self.checks
@@ -429,7 +440,7 @@ class ProbesDuringALiveScan(unittest.TestCase):
 
     def test_hardened_with_probes_still_passes(self):
         with start_sim("hardened") as sim, tempfile.TemporaryDirectory() as tmp:
-            report = json.loads(Scans(sim, tmp).scan("admin")[1])
+            report = json.loads(Scans(sim, tmp).scan("token")[1])
             got = statuses(report)
             self.assertEqual({i for i, s in got.items() if s in ("FAIL", "WARN", "ERROR")}, set())
             for cid in ("RMP-101", "RMP-102", "RMP-103", "RMP-108", "RMP-109", "RMP-110", "RMP-111", "RMP-113"):

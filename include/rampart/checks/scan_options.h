@@ -15,9 +15,11 @@ struct ScanOptions {
   std::vector<std::string> system_namespaces = default_system_namespaces();
   std::vector<std::string> excluded_namespaces;  ///< --exclude-namespace
   std::vector<std::string> allowed_registries;   ///< --allowed-registries (empty: not checked)
-  /// The scanner's own identity when known (findings about it are tagged "self").
+  /// The scanner's own identity when known (findings about it are tagged "self"). evaluate()
+  /// takes it from Inventory::scanner when it is not set here.
   std::optional<rbac::Identity> self;
-  /// Organisations (O=) in the scanner's client certificate, when it used one.
+  /// Organisations (O=) in the scanner's client certificate, when it used one (default:
+  /// Inventory::scanner).
   std::vector<std::string> self_cert_organizations;
 };
 
