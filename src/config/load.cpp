@@ -121,6 +121,12 @@ Result<RestConfig> resolve(const Loaded& loaded, const LoadOptions& options) {
 
 }  // namespace
 
+// RAMPART_SERVICE_ACCOUNT_DIR moves the mount (tests, or a token projected elsewhere).
+static std::string in_cluster_root(const LoadOptions& options, const Environment& env) {
+  std::string dir = env.get("RAMPART_SERVICE_ACCOUNT_DIR");
+  return dir.empty() ? options.in_cluster_root : dir;
+}
+
 Result<RestConfig> load(const LoadOptions& options) {
   if (options.in_cluster) {
     if (!options.kubeconfig.empty())
@@ -128,7 +134,7 @@ Result<RestConfig> load(const LoadOptions& options) {
     if (!options.context.empty())
       return fail(ErrorKind::kUsage, "--in-cluster and --context cannot be used together");
     Environment env = options.env ? Environment{*options.env} : Environment::from_process();
-    return load_in_cluster(options.in_cluster_root, env, options.clock);
+    return load_in_cluster(in_cluster_root(options, env), env, options.clock);
   }
   auto loaded = read_all(options);
   if (!loaded) return tl::unexpected(loaded.error());
@@ -136,7 +142,7 @@ Result<RestConfig> load(const LoadOptions& options) {
     // kubectl uses the in-cluster config when the kubeconfig is empty or absent and the pod's
     // environment is there; an explicit --context means the user expected a kubeconfig.
     if (options.context.empty() && in_cluster_env_present(loaded->env))
-      return load_in_cluster(options.in_cluster_root, loaded->env, options.clock);
+      return load_in_cluster(in_cluster_root(options, loaded->env), loaded->env, options.clock);
     if (!options.context.empty() && !loaded->kubeconfig.files.empty())
       return resolve(*loaded, options);
     return tl::unexpected(no_kubeconfig(*loaded));

@@ -130,6 +130,24 @@ def write_kubeconfigs(state, cluster_name, server, pki, authority):
     return out
 
 
+def write_service_account_dirs(state, authority):
+    """For each "serviceaccount" identity, what Kubernetes mounts into a pod running as it, at
+    /var/run/secrets/kubernetes.io/serviceaccount: token, ca.crt and namespace."""
+    out = {}
+    for ident, spec in sorted(authority.identities.items()):
+        if spec.get("credential") != "serviceaccount":
+            continue
+        root = os.path.join(state, "serviceaccounts", ident)
+        os.makedirs(root, exist_ok=True)
+        shutil.copyfile(os.path.join(state, "ca.crt"), os.path.join(root, "ca.crt"))
+        for name, text in (("token", authority.token_of(ident)), ("namespace", spec["user"].split(":")[2])):
+            with open(os.path.join(root, name), "w") as f:
+                f.write(text)  # no newline, as the kubelet writes them
+        os.chmod(os.path.join(root, "token"), 0o600)
+        out[ident] = root
+    return out
+
+
 # ------------------------------------------------------------------ rewriting the cluster
 
 def closed_port():
@@ -317,12 +335,14 @@ class Simulator:
         cluster.add_scale(parse_scale(args.scale))
         server = "https://%s:%d" % (LOOPBACK, self.api.port)
         kubeconfigs = write_kubeconfigs(state, cluster.name, server, pki, authority)
+        service_accounts = write_service_account_dirs(state, authority)
         ready = {
             "server": server, "pid": os.getpid(), "ca": os.path.join(state, "ca.crt"),
             "cluster": cluster.name, "cluster_dir": cluster.directory, "state_dir": state,
             "version": version, "anonymous": anonymous,
             "scale": {t.namespace: {"copies": t.copies, "first": t.first, "last": t.last} for t in cluster.templates},
             "kubeconfigs": kubeconfigs,
+            "service_accounts": service_accounts,
             "tokens": {name: authority.token_of(name) for name in sorted(set(authority.tokens.values()))},
             "client_certs": {"admin": {"cert": pki["admin"][0], "key": pki["admin"][1]}},
             "kubelets": {n: {"port": k["port"], "readonly_port": k["readonly_port"], "mode": k["mode"],

@@ -5,6 +5,7 @@ first, then a bearer token; a request with neither is anonymous when anonymous a
 A bad token is 401 even when anonymous access is on. Authorization evaluates RBAC-style
 rules (pkg/apis/rbac/v1/evaluation_helpers.go semantics); system:masters may do anything.
 """
+import base64
 import json
 import os
 import secrets
@@ -14,6 +15,23 @@ from sim_http import subject_of
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_IDENTITIES = os.path.join(HERE, "identities.json")
 ANONYMOUS_MODES = ("off", "forbidden", "allowed", "read")
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def service_account_token(user):
+    """A token shaped like the kubelet's projected service-account tokens (a JWT whose `sub` is
+    system:serviceaccount:NS:NAME). The signature is random bytes: the simulator authenticates
+    tokens by value, and clients must never trust the claims for anything but a name."""
+    _, _, ns, name = user.split(":", 3)
+    header = {"alg": "RS256", "kid": "sim"}
+    claims = {"aud": ["https://kubernetes.default.svc.cluster.local"], "iss": "https://kubernetes.default.svc.cluster.local",
+              "sub": user, "exp": 4102444800, "iat": 1735689600, "nbf": 1735689600,
+              "kubernetes.io": {"namespace": ns, "serviceaccount": {"name": name, "uid": secrets.token_hex(8)}}}
+    return ".".join(_b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims)) + \
+        "." + _b64url(secrets.token_bytes(64))
 
 
 class User:
@@ -73,6 +91,8 @@ class Authority:
         if tokens is None:
             tokens = {secrets.token_urlsafe(32): name for name, ident in self.identities.items()
                       if ident.get("credential") in ("token", "exec")}
+            tokens.update({service_account_token(ident["user"]): name for name, ident in self.identities.items()
+                           if ident.get("credential") == "serviceaccount"})
         self.tokens = dict(tokens)
 
     def token_of(self, identity):

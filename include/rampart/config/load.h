@@ -27,6 +27,8 @@ struct LoadOptions {
   std::chrono::seconds exec_timeout{30};  ///< an exec plugin is killed after this long
   std::optional<std::string> kubeconfig_env;  ///< KUBECONFIG; unset = from `env`
   std::optional<std::string> home;            ///< HOME; unset = from `env`
+  /// Where in-cluster mode reads token, ca.crt and namespace; the environment variable
+  /// RAMPART_SERVICE_ACCOUNT_DIR, when set, takes precedence.
   std::string in_cluster_root = kServiceAccountDir;
   /// The environment (KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST/PORT, POD_NAMESPACE, PATH, and
   /// what exec plugins inherit). Null = the process's environment.

@@ -37,6 +37,20 @@ TEST_CASE("in-cluster: --in-cluster uses the service account folder and the serv
   CHECK(rampart::log::scrub(kInClusterToken) == "[REDACTED]");
 }
 
+TEST_CASE("in-cluster: RAMPART_SERVICE_ACCOUNT_DIR moves the mount", "[config]") {
+  Setup s;
+  pod_env(s);
+  s.options.in_cluster_root = "/nonexistent/serviceaccount";
+  s.env["RAMPART_SERVICE_ACCOUNT_DIR"] = fixture("in-cluster/serviceaccount");
+  s.options.in_cluster = true;
+  auto c = s.load();
+  REQUIRE(c);
+  CHECK(c->ca_source == fixture("in-cluster/serviceaccount/ca.crt"));
+  CHECK(c->credentials->get(false)->bearer_token == kInClusterToken);
+  s.options.in_cluster = false;  // chosen automatically (no kubeconfig in a pod): the same folder
+  CHECK(s.load()->ca_source == fixture("in-cluster/serviceaccount/ca.crt"));
+}
+
 TEST_CASE("in-cluster: POD_NAMESPACE wins, IPv6 hosts get brackets", "[config]") {
   Setup s;
   pod_env(s);
