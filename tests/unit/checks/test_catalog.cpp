@@ -111,6 +111,14 @@ TEST_CASE("catalog: manual entries must say what to inspect", "[checks]") {
   CHECK(load_error(manual).message == "check 9.9.1 is manual but says nothing to 'inspect'");
 }
 
+TEST_CASE("catalog: what to inspect is an instruction, not the evaluator's shorthand", "[checks]") {
+  for (const auto& e : testing::embedded_catalog().entries) {
+    INFO(e.id << " inspect: " << e.inspect);
+    CHECK(e.inspect.find("MANUAL") == std::string::npos);  // a person reads this, not a status
+    CHECK(e.inspect.find("->") == std::string::npos);
+  }
+}
+
 TEST_CASE("catalog: selection by id, skip and level; unknown ids are an error", "[checks]") {
   const auto& cat = testing::embedded_catalog();
   auto all = select_checks(cat, {});
