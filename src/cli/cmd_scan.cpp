@@ -123,6 +123,7 @@ report::ManifestInfo manifest_info(const report::ScanReport& r, const ScanCliOpt
   info.catalog_version = o.checks_dir.empty() ? std::string(kVersion) + " (embedded, " + r.benchmark + ")"
                                               : "custom catalog from " + o.checks_dir;
   info.cluster = r.cluster;
+  info.scanned_as = r.scanned_as;
   info.started_at = r.started_at.value_or(std::chrono::system_clock::now());
   info.finished_at = r.finished_at.value_or(info.started_at);
   info.command_line = report::redact_command_line(global.argv);

@@ -113,6 +113,7 @@ json document(const ScanReport& r, bool with_checks) {
                     {"version", r.cluster.git_version},
                     {"platform", r.cluster.platform},
                     {"kube_system_uid", r.cluster.kube_system_uid}};
+  doc["scanned_as"] = {{"user", r.scanned_as.user}, {"groups", r.scanned_as.groups}, {"source", r.scanned_as.source}};
   json gaps = json::array();
   for (const auto& g : r.gaps) gaps.push_back({{"resource", g.resource}, {"state", g.state}, {"error", g.error}});
   doc["coverage"] = {{"benchmark_checks", r.score.benchmark_checks},

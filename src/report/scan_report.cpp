@@ -24,6 +24,7 @@ ScanReport make_report(const collect::Inventory& inv, const checks::Catalog& cat
   r.generated_at = ctx.generated_at;
   r.source = ctx.source;
   r.cluster = inv.identity;
+  r.scanned_as = inv.scanner;
   r.gaps = collection_gaps(inv);
   r.exclusions = Exclusions{ctx.system_namespaces, ctx.excluded_namespaces, ctx.not_selected, ctx.level};
   r.sections = catalog.sections;

@@ -65,6 +65,7 @@ class TextRenderer : public Renderer {
     if (!r.cluster.context.empty()) out << " (context " << r.cluster.context << ")";
     if (!r.cluster.git_version.empty()) out << ", Kubernetes " << r.cluster.git_version;
     out << "\n";
+    if (!r.scanned_as.user.empty()) out << "Scanned as: " << r.scanned_as.user << " (" << r.scanned_as.source << ")\n";
     // Summary first: in a terminal or a CronJob log the score and counts are what people look
     // for, and they should not have to scroll past every check to find them.
     render_summary(r, out);

@@ -84,6 +84,9 @@ class InClusterSelfScan(unittest.TestCase):
         # Every request that authenticated did so as the scanner (the others are the API server
         # probe's deliberate anonymous ones, 401 on the hardened cluster).
         self.assertEqual({r["user"] for r in self.requests if r["status"] != 401}, {SCANNER})
+        self.assertEqual(self.report()["scanned_as"], {
+            "user": SCANNER, "groups": ["system:serviceaccounts", "system:serviceaccounts:rampart", "system:authenticated"],
+            "source": "SelfSubjectReview"})
 
     def test_kubectl_sees_the_same_identity_with_the_mounted_token(self):
         mount = self.sim.ready["service_accounts"]["rampart"]

@@ -34,6 +34,7 @@ struct ManifestInfo {
   std::string scanner_version;
   std::string catalog_version;
   collect::ClusterIdentity cluster;  ///< server, context, git_version, platform, kube_system_uid
+  collect::ScannerIdentity scanned_as;  ///< who the API server authenticated rampart as
   std::chrono::system_clock::time_point started_at;
   std::chrono::system_clock::time_point finished_at;
   std::vector<std::string> command_line;  ///< pass it through redact_command_line first

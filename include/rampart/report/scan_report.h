@@ -40,6 +40,9 @@ struct ScanReport {
   std::string generated_at;     ///< RFC 3339 UTC; empty in golden tests
   std::string source;           ///< "live" or "inventory:<file>"
   collect::ClusterIdentity cluster;
+  /// Who the API server authenticated rampart as (user "" when unknown): findings about that
+  /// identity are tagged "self" (docs/self-scan.md).
+  collect::ScannerIdentity scanned_as;
   std::vector<CollectionGap> gaps;
   Exclusions exclusions;
   std::vector<checks::Section> sections;
