@@ -4,6 +4,8 @@
 #include <charconv>
 #include <optional>
 
+#include <yaml-cpp/yaml.h>
+
 #include "rampart/collect/flags.h"
 
 namespace rampart::probe {
@@ -100,7 +102,22 @@ int readonly_port(const collect::Node& node) {
   return port > 0 && port <= 65535 ? static_cast<int>(port) : 10255;
 }
 
+// "0.0.0.0:10249", "[::]:10249", "127.0.0.1" (no port): the port, else nullopt.
+std::optional<int> port_of_bind_address(const std::string& address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  bool bracketed = address.front() == '[' && colon > 0 && address[colon - 1] == ']';
+  if (!bracketed && address.find(':') != colon) return std::nullopt;  // a bare IPv6 address
+  int port = -1;
+  const char* begin = address.data() + colon + 1;
+  const char* end = address.data() + address.size();
+  auto [ptr, ec] = std::from_chars(begin, end, port);
+  if (ec != std::errc() || ptr != end || begin == end || port < 0 || port > 65535) return std::nullopt;
+  return port;
+}
+
 void add_nodes(std::vector<Target>& out, const Inventory& inv) {
+  const std::optional<int> proxy_port = kube_proxy_metrics_port(inv);
   for (const auto& node : inv.nodes) {
     const int readonly = readonly_port(node);
     for (const char* type : {"InternalIP", "ExternalIP"}) {
@@ -111,13 +128,40 @@ void add_nodes(std::vector<Target>& out, const Inventory& inv) {
         int kubelet_port = node.kubelet_port > 0 ? node.kubelet_port : 10250;
         out.push_back(Target{TargetKind::kKubelet, addr.address, kubelet_port, node.meta.name, src});
         out.push_back(Target{TargetKind::kKubeletReadOnly, addr.address, readonly, node.meta.name, src});
-        out.push_back(Target{TargetKind::kKubeProxy, addr.address, 10249, node.meta.name, src});
+        if (proxy_port) out.push_back(Target{TargetKind::kKubeProxy, addr.address, *proxy_port, node.meta.name, src});
       }
     }
   }
 }
 
 }  // namespace
+
+std::optional<int> kube_proxy_metrics_port(const Inventory& inv) {
+  std::optional<std::string> address;
+  for (const auto& p : inv.pods) {  // kube-proxy's command line overrides its configuration file
+    auto app = p.meta.labels.find("k8s-app");
+    if (p.meta.namespace_ != "kube-system" || app == p.meta.labels.end() || app->second != "kube-proxy") continue;
+    for (const auto& c : p.containers) {
+      std::vector<std::string> argv = c.command;
+      argv.insert(argv.end(), c.args.begin(), c.args.end());
+      Flags flags = collect::parse_flags(argv);
+      if (auto value = flags.last("metrics-bind-address")) address = *value;
+    }
+    if (address) break;
+  }
+  if (!address && inv.kube_proxy_config) {
+    try {
+      YAML::Node cfg = YAML::Load(*inv.kube_proxy_config);
+      if (cfg.IsMap() && cfg["metricsBindAddress"] && cfg["metricsBindAddress"].IsScalar())
+        address = cfg["metricsBindAddress"].as<std::string>();
+    } catch (const YAML::Exception&) {
+      // 4.3.1 reports the broken file; probing keeps the default port.
+    }
+  }
+  int port = address ? port_of_bind_address(*address).value_or(10249) : 10249;
+  if (port == 0) return std::nullopt;
+  return port;
+}
 
 Flags component_flags(const ControlPlaneComponent& c) {
   if (!c.flags.entries.empty()) return c.flags;

@@ -149,3 +149,36 @@ TEST_CASE("discover: malformed URLs and node addresses are skipped, not fatal", 
   CHECK(urls(discover_targets(inv, "not a url")) ==
         std::vector<std::string>{"apiserver://10.0.0.5:6443", "legacy-apiserver://10.0.0.5:8080"});
 }
+
+TEST_CASE("discover: kube-proxy's metrics port comes from its flags, else its ConfigMap, else 10249", "[probe]") {
+  Inventory inv;
+  CHECK(kube_proxy_metrics_port(inv) == 10249);
+  inv.kube_proxy_config = "kind: KubeProxyConfiguration\nmetricsBindAddress: 0.0.0.0:19249\n";
+  CHECK(kube_proxy_metrics_port(inv) == 19249);
+  inv.kube_proxy_config = "metricsBindAddress: \"[::]:19250\"\n";
+  CHECK(kube_proxy_metrics_port(inv) == 19250);
+  inv.kube_proxy_config = "metricsBindAddress: 127.0.0.1\n";  // no port: kube-proxy's default
+  CHECK(kube_proxy_metrics_port(inv) == 10249);
+  inv.kube_proxy_config = "metricsBindAddress: 0.0.0.0:0\n";  // metrics off: nothing to probe
+  CHECK_FALSE(kube_proxy_metrics_port(inv));
+  inv.kube_proxy_config = "metricsBindAddress: [unclosed\n";  // 4.3.1 reports it; probing keeps the default
+  CHECK(kube_proxy_metrics_port(inv) == 10249);
+
+  rampart::collect::Pod proxy;
+  proxy.meta.name = "kube-proxy-abcde";
+  proxy.meta.namespace_ = "kube-system";
+  proxy.meta.labels["k8s-app"] = "kube-proxy";
+  rampart::collect::Container c;
+  c.command = {"/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--metrics-bind-address=0.0.0.0:20249"};
+  proxy.containers.push_back(c);
+  inv.pods.push_back(proxy);
+  CHECK(kube_proxy_metrics_port(inv) == 20249);  // the command line wins over the file
+
+  inv.nodes.push_back(node("w1", {{"InternalIP", "10.0.0.11"}}));
+  auto targets = discover_targets(inv, "");
+  CHECK(find(targets, "kube-proxy://10.0.0.11:20249"));
+  CHECK_FALSE(find(targets, "kube-proxy://10.0.0.11:10249"));
+  inv.pods.clear();
+  inv.kube_proxy_config = "metricsBindAddress: 0.0.0.0:0\n";
+  for (const auto& t : discover_targets(inv, "")) CHECK(t.kind != TargetKind::kKubeProxy);
+}
