@@ -57,9 +57,10 @@ class InClusterSelfScan(unittest.TestCase):
             mount = cls.sim.ready["service_accounts"]["rampart"]
             host, port = cls.sim.server[len("https://"):].rsplit(":", 1)
             cls.report_path = os.path.join(cls.tmp, "report.json")
-            cls.proc = run_rampart("scan", "--in-cluster", "-o", "json=" + cls.report_path, "-vv", env={
-                "KUBERNETES_SERVICE_HOST": host, "KUBERNETES_SERVICE_PORT": port,
-                "RAMPART_SERVICE_ACCOUNT_DIR": mount, "KUBECONFIG": None, "POD_NAMESPACE": None})
+            cls.pod_env = {"KUBERNETES_SERVICE_HOST": host, "KUBERNETES_SERVICE_PORT": port,
+                           "RAMPART_SERVICE_ACCOUNT_DIR": mount, "KUBECONFIG": None, "POD_NAMESPACE": None,
+                           "HOME": cls.tmp}  # no ~/.kube/config, as in the image
+            cls.proc = run_rampart("scan", "--in-cluster", "-o", "json=" + cls.report_path, "-vv", env=cls.pod_env)
             with open(os.path.join(mount, "token")) as f:
                 cls.token = f.read()
             cls.requests = read_jsonl(cls.sim.ready["logs"]["requests"])
@@ -87,6 +88,13 @@ class InClusterSelfScan(unittest.TestCase):
         self.assertEqual(self.report()["scanned_as"], {
             "user": SCANNER, "groups": ["system:serviceaccounts", "system:serviceaccounts:rampart", "system:authenticated"],
             "source": "SelfSubjectReview"})
+
+    def test_without_a_kubeconfig_the_pod_environment_is_used_automatically(self):
+        proc = run_rampart("inventory", "--no-kubelet-config", "-o", "json", env=self.pod_env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        inventory = json.loads(proc.stdout)
+        self.assertEqual(inventory["identity"]["context"], "in-cluster")
+        self.assertEqual((inventory["scanner"]["user"], inventory["scanner"]["credential"]), (SCANNER, "in-cluster"))
 
     def test_kubectl_sees_the_same_identity_with_the_mounted_token(self):
         mount = self.sim.ready["service_accounts"]["rampart"]
