@@ -77,8 +77,8 @@ Outcome pod_security(const ScanView& v, PodRule rule, PssLevel required) {
   auto gaps = v.inv.status_of(ResourceType::kNamespaces).ok() ? admission_gaps(v, required) : std::vector<Finding>{};
   size_t pods_bad = findings.size();
   findings.insert(findings.end(), gaps.begin(), gaps.end());
-  if (!v.inv.status_of(ResourceType::kValidatingWebhooks).ok())
-    out.evidence.push_back(api("validating webhooks", "not collected: only Pod Security labels count as admission"));
+  if (auto unread = unread_engine_source(v))
+    out.evidence.push_back(api("admission engines", *unread + ": only what was read counts as admission"));
   out.findings = std::move(findings);
   if (running_fail) {
     out.status = Status::kFail;
@@ -219,6 +219,7 @@ Outcome policy_per_namespace(const ScanView& v) {
   for (const Pod* p : v.facts.workload_pods()) pods_by_ns[p->meta.namespace_].push_back(p);
   std::vector<Finding> findings;
   std::vector<Evidence> pass_ev;
+  auto unread = unread_engine_source(v);
   for (const auto& name : v.facts.workload_namespaces()) {
     const auto* ns = v.facts.find_namespace(name);
     if (ns == nullptr) continue;
@@ -246,6 +247,10 @@ Outcome policy_per_namespace(const ScanView& v) {
       f.status = Status::kPass;
       f.message = "guarded by " + *engine;
       f.evidence.push_back(api("admission engine", *engine));
+    } else if (unread) {
+      // An engine rampart could not see may guard it: a FAIL here would be a guess.
+      f.status = Status::kError;
+      f.message = std::string(level ? "enforce=privileged" : "no enforce label") + " and no enforcing engine seen, but " + *unread;
     } else {
       f.status = admission_config ? Status::kWarn : Status::kFail;
       f.message = std::string(level ? "enforce=privileged" : "no enforce label") +
@@ -257,9 +262,11 @@ Outcome policy_per_namespace(const ScanView& v) {
   }
   if (findings.empty()) return Outcome{Status::kSkip, "no workload namespaces", {}, {}, {}, {}};
   Outcome out = fold(std::move(findings), "namespaces", std::move(pass_ev));
-  if (!v.inv.status_of(ResourceType::kValidatingWebhooks).ok())
-    out.evidence.push_back(api("validating webhooks", "not collected: only Pod Security labels were considered"));
-  out.evidence.push_back(api("ValidatingAdmissionPolicyBindings", "not collected"));
+  if (unread) out.evidence.push_back(api("admission engines", *unread));
+  auto validating = std::count_if(v.inv.webhooks.begin(), v.inv.webhooks.end(), [](const auto& w) { return !w.mutating; });
+  out.evidence.push_back(api("admission engines read", "ValidatingWebhookConfigurations: " + std::to_string(validating) +
+                                                           ", ValidatingAdmissionPolicies: " + std::to_string(v.inv.admission_policies.size()) +
+                                                           ", bindings: " + std::to_string(v.inv.admission_policy_bindings.size())));
   return out;
 }
 RAMPART_CHECK("5.2.1", policy_per_namespace);

@@ -167,22 +167,75 @@ bool contains_any(const std::vector<std::string>& list, std::initializer_list<st
 
 }  // namespace
 
-std::optional<std::string> enforcing_engine(const ScanView& v, const collect::Namespace& ns) {
-  if (!v.inv.status_of(ResourceType::kValidatingWebhooks).ok()) return std::nullopt;
-  // The API server sets kubernetes.io/metadata.name on every namespace; older dumps may lack it.
-  collect::StringMap labels = ns.meta.labels;
-  labels.emplace("kubernetes.io/metadata.name", ns.meta.name);
+namespace {
+
+// A rule that sends pod creation to the webhook or policy: CREATE on pods in the core group,
+// for every pod (a rule with resourceNames covers only the pods it names).
+bool covers_pod_create(const collect::WebhookRule& r) {
+  return contains_any(r.operations, {"CREATE", "*"}) && contains_any(r.api_groups, {"", "*"}) &&
+         contains_any(r.resources, {"pods", "*", "*/*"}) && r.resource_names.empty();
+}
+
+bool any_covers_pod_create(const std::vector<collect::WebhookRule>& rules) {
+  return std::any_of(rules.begin(), rules.end(), covers_pod_create);
+}
+
+// matchConstraints (policy) or matchResources (binding) reach every pod created in a namespace
+// with these labels. An objectSelector limits it to some pods, so it does not count.
+bool matches_all_pods(const collect::MatchResources& m, const collect::StringMap& ns_labels, bool rules_required) {
+  if (m.namespace_selector && !m.namespace_selector->matches(ns_labels)) return false;
+  if (m.object_selector && !m.object_selector->empty()) return false;
+  if (any_covers_pod_create(m.exclude_resource_rules)) return false;
+  return rules_required || !m.resource_rules.empty() ? any_covers_pod_create(m.resource_rules) : true;
+}
+
+std::optional<std::string> enforcing_webhook(const ScanView& v, const collect::StringMap& labels) {
   for (const auto& wc : v.inv.webhooks) {
     if (wc.mutating) continue;
     for (const auto& hook : wc.webhooks) {
       if (hook.failure_policy != "Fail") continue;
       if (hook.namespace_selector && !hook.namespace_selector->matches(labels)) continue;
-      bool pods = std::any_of(hook.rules.begin(), hook.rules.end(), [](const collect::WebhookRule& r) {
-        return contains_any(r.operations, {"CREATE", "*"}) && contains_any(r.api_groups, {"", "*"}) &&
-               contains_any(r.resources, {"pods", "*"});
-      });
-      if (pods) return "ValidatingWebhookConfiguration " + wc.meta.name + " webhook " + hook.name;
+      if (any_covers_pod_create(hook.rules)) return "ValidatingWebhookConfiguration " + wc.meta.name + " webhook " + hook.name;
     }
+  }
+  return std::nullopt;
+}
+
+// A ValidatingAdmissionPolicy acts only through a binding, and rejects only when the binding's
+// validationActions include Deny (Warn and Audit let the pod in).
+std::optional<std::string> enforcing_policy(const ScanView& v, const collect::StringMap& labels) {
+  for (const auto& b : v.inv.admission_policy_bindings) {
+    if (!contains_any(b.validation_actions, {"Deny"})) continue;
+    auto policy = std::find_if(v.inv.admission_policies.begin(), v.inv.admission_policies.end(),
+                               [&](const collect::ValidatingAdmissionPolicy& p) { return p.meta.name == b.policy_name; });
+    if (policy == v.inv.admission_policies.end() || policy->validations == 0) continue;
+    if (!matches_all_pods(policy->match_constraints, labels, true)) continue;
+    if (b.match_resources && !matches_all_pods(*b.match_resources, labels, false)) continue;
+    return "ValidatingAdmissionPolicy " + policy->meta.name + " (binding " + b.meta.name + ", Deny)";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> enforcing_engine(const ScanView& v, const collect::Namespace& ns) {
+  // The API server sets kubernetes.io/metadata.name on every namespace; older dumps may lack it.
+  collect::StringMap labels = ns.meta.labels;
+  labels.emplace("kubernetes.io/metadata.name", ns.meta.name);
+  if (v.inv.status_of(ResourceType::kValidatingWebhooks).ok())
+    if (auto hook = enforcing_webhook(v, labels)) return hook;
+  if (v.inv.status_of(ResourceType::kValidatingAdmissionPolicies).ok() &&
+      v.inv.status_of(ResourceType::kValidatingAdmissionPolicyBindings).ok())
+    return enforcing_policy(v, labels);
+  return std::nullopt;
+}
+
+std::optional<std::string> unread_engine_source(const ScanView& v) {
+  for (ResourceType t : {ResourceType::kValidatingWebhooks, ResourceType::kValidatingAdmissionPolicies,
+                         ResourceType::kValidatingAdmissionPolicyBindings}) {
+    const auto& s = v.inv.status_of(t);
+    // Not served: the API does not exist on this server, so there is nothing to miss.
+    if (!s.ok() && s.state != collect::CollectStatus::State::kNotServed) return describe_status(t, s);
   }
   return std::nullopt;
 }

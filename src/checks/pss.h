@@ -45,7 +45,14 @@ std::vector<std::string> details(const std::vector<PssViolation>& v);
 /// The enforce level of a namespace's PSA label, nullopt when unlabelled or invalid.
 std::optional<PssLevel> enforce_level(const collect::Namespace& ns);
 
-/// A validating webhook that guards pod creation in `ns` and fails closed, if any.
+/// What guards pod creation in `ns`, if anything rampart can see: a validating webhook on pod
+/// CREATE that fails closed and whose namespaceSelector includes `ns`, or a bound
+/// ValidatingAdmissionPolicy (validationActions include Deny) whose policy and binding match
+/// every pod created in `ns`.
 std::optional<std::string> enforcing_engine(const ScanView& v, const collect::Namespace& ns);
+
+/// The first source of enforcing engines (validating webhooks, admission policies, their
+/// bindings) that could not be read, described; nullopt when all were read or are not served.
+std::optional<std::string> unread_engine_source(const ScanView& v);
 
 }  // namespace rampart::checks::detail

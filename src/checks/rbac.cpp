@@ -225,6 +225,51 @@ Outcome token_automount(const ScanView& v) {
 }
 RAMPART_CHECK("5.1.6", token_automount);
 
+// CSRs asking for O=system:masters. Approved or pending, the request is the finding: an approved
+// one may already be a certificate (the signer issues asynchronously), a pending one is an
+// approval away. Denied and failed ones are only evidence. Returns false when the CSRs could not
+// be read, which keeps the check from ending MANUAL as if none existed.
+bool masters_csrs(const ScanView& v, Outcome& out) {
+  const auto& status = v.inv.status_of(ResourceType::kCertificateSigningRequests);
+  if (status.state == collect::CollectStatus::State::kNotServed) {
+    out.evidence.push_back(api("CertificateSigningRequests", "certificates.k8s.io/v1 is not served: there are none"));
+    return true;
+  }
+  if (!status.ok()) {
+    out.evidence.push_back(api("CertificateSigningRequests", describe_status(ResourceType::kCertificateSigningRequests, status)));
+    return false;
+  }
+  size_t decoded = 0;
+  for (const auto& csr : v.inv.csrs) {
+    auto r = ref("CertificateSigningRequest", "", csr.meta.name);
+    if (!csr.request_error.empty()) {
+      // The API server parses a request before storing it: one that does not decode here could
+      // hide any subject.
+      out.findings.push_back(Finding{Status::kError, r, "its request could not be decoded: " + csr.request_error, {}, {}, {}, {}});
+      continue;
+    }
+    ++decoded;
+    const auto& orgs = csr.subject_organizations;
+    if (std::find(orgs.begin(), orgs.end(), "system:masters") == orgs.end()) continue;
+    std::string state = csr.has_condition("Denied")   ? "denied"
+                        : csr.has_condition("Failed") ? "failed"
+                        : csr.has_condition("Approved") ? (csr.issued ? "approved, certificate issued" : "approved")
+                                                        : "pending";
+    std::string subject = "CN=" + csr.subject_common_name + ", O=" + join(orgs, ", O=");
+    std::vector<Evidence> ev = {api("spec.request subject", subject), api("spec.signerName", csr.signer_name),
+                                api("spec.username", csr.username), api("status", state)};
+    if (state == "denied" || state == "failed") {
+      out.evidence.push_back(api("CertificateSigningRequest " + csr.meta.name, subject + " (" + state + ")"));
+      continue;
+    }
+    out.findings.push_back(Finding{Status::kFail, r, "requests a certificate in O=system:masters (" + state + ", signer " + csr.signer_name + ")",
+                                   std::move(ev), {}, {}, {}});
+  }
+  out.evidence.push_back(api("CertificateSigningRequests", std::to_string(v.inv.csrs.size()) + " read, " + std::to_string(decoded) +
+                                                               " subjects decoded; certificates signed off-cluster with the CA are invisible"));
+  return true;
+}
+
 Outcome system_masters(const ScanView& v) {
   if (auto e = require_rbac(v)) return *e;
   Outcome out;
@@ -248,17 +293,27 @@ Outcome system_masters(const ScanView& v) {
       v.opts.self_cert_organizations.end())
     out.findings.push_back(Finding{Status::kWarn, ref("User", "", v.opts.self ? v.opts.self->user : "rampart"),
                                    "rampart itself authenticated with a client certificate in O=system:masters", {}, {}, {"self"}, {}});
-  out.evidence.push_back(api("CertificateSigningRequests", "not collected; certificates signed off-cluster with the CA are invisible"));
-  bool fail = std::any_of(out.findings.begin(), out.findings.end(), [](const Finding& f) { return f.status == Status::kFail; });
-  if (fail) {
+  bool csrs_read = masters_csrs(v, out);
+  auto first = [&](Status s) {
+    return std::find_if(out.findings.begin(), out.findings.end(), [&](const Finding& f) { return f.status == s; });
+  };
+  if (auto f = first(Status::kFail); f != out.findings.end()) {
     out.status = Status::kFail;
-    out.reason = out.findings.front().message;
+    out.reason = f->message;
+  } else if (auto e = first(Status::kError); e != out.findings.end()) {
+    out.status = Status::kError;
+    out.reason = "CertificateSigningRequest " + e->resource.name + ": " + e->message;
+  } else if (!csrs_read) {
+    out.status = Status::kError;
+    out.reason = "no binding or flag uses system:masters, but " +
+                 describe_status(ResourceType::kCertificateSigningRequests, v.inv.status_of(ResourceType::kCertificateSigningRequests));
   } else if (!out.findings.empty()) {
     out.status = Status::kWarn;
     out.reason = out.findings.front().message;
   } else {
     out.status = Status::kManual;
-    out.reason = "no binding or flag uses system:masters; certificates issued with O=system:masters outside the cluster cannot be seen";
+    out.reason = "no binding, flag or CertificateSigningRequest uses system:masters; certificates issued with O=system:masters outside "
+                 "the cluster cannot be seen";
   }
   return out;
 }

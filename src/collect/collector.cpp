@@ -102,6 +102,10 @@ class Collector {
         [this] { list_into(ResourceType::kNodes, inv_.nodes, [](const json& j, const PageHeader&) { return parse_node(j); }); },
         [this] { list_into(ResourceType::kValidatingWebhooks, inv_.webhooks, [](const json& j, const PageHeader&) { return parse_webhook_configuration(j, false); }); },
         [this] { list_into(ResourceType::kMutatingWebhooks, inv_.webhooks, [](const json& j, const PageHeader&) { return parse_webhook_configuration(j, true); }); },
+        [this] { list_into(ResourceType::kValidatingAdmissionPolicies, inv_.admission_policies, [](const json& j, const PageHeader&) { return parse_validating_admission_policy(j); }); },
+        [this] { list_into(ResourceType::kValidatingAdmissionPolicyBindings, inv_.admission_policy_bindings, [](const json& j, const PageHeader&) { return parse_validating_admission_policy_binding(j); }); },
+        [this] { list_into(ResourceType::kCertificateSigningRequests, inv_.csrs, [](const json& j, const PageHeader&) { return parse_certificate_signing_request(j); }); },
+        [this] { list_into(ResourceType::kServices, inv_.services, [](const json& j, const PageHeader&) { return parse_service(j); }); },
         [this] { list_into(ResourceType::kDaemonSets, inv_.workloads, [](const json& j, const PageHeader&) { return parse_workload(j, "DaemonSet"); }); },
         [this] { list_into(ResourceType::kDeployments, inv_.workloads, [](const json& j, const PageHeader&) { return parse_workload(j, "Deployment"); }); },
         [this] { list_crds(); },
@@ -168,6 +172,14 @@ class Collector {
     }
     std::vector<std::string> scopes = {""};
     if (call.namespaced && !options_.namespaces.empty()) scopes = options_.namespaces;
+    if (!call.object_namespace.empty()) {  // a list of one namespace (Services of default)
+      if (!namespace_in_scope(options_, call.object_namespace)) {
+        status.error = call.object_namespace + " is outside the namespace scope";
+        record(type, status);
+        return;
+      }
+      scopes = {call.object_namespace};
+    }
     std::vector<T> collected;
     bool failed = false;
     for (const std::string& ns : scopes) {
@@ -350,6 +362,10 @@ class Collector {
     sort_by_meta(inv_.network_policies);
     sort_by_meta(inv_.secrets);
     sort_by_meta(inv_.nodes);
+    sort_by_meta(inv_.admission_policies);
+    sort_by_meta(inv_.admission_policy_bindings);
+    sort_by_meta(inv_.csrs);
+    sort_by_meta(inv_.services);
     auto by_scope_then_meta = [](const auto& a, const auto& b) {
       return std::tie(b.cluster_scoped, a.meta.namespace_, a.meta.name) <
              std::tie(a.cluster_scoped, b.meta.namespace_, b.meta.name);

@@ -1,5 +1,7 @@
 #include "rampart/collect/inventory.h"
 
+#include <algorithm>
+
 namespace rampart::collect {
 
 const char* to_string(ResourceType type) {
@@ -16,6 +18,10 @@ const char* to_string(ResourceType type) {
     case ResourceType::kNodes: return "nodes";
     case ResourceType::kValidatingWebhooks: return "validatingwebhookconfigurations";
     case ResourceType::kMutatingWebhooks: return "mutatingwebhookconfigurations";
+    case ResourceType::kValidatingAdmissionPolicies: return "validatingadmissionpolicies";
+    case ResourceType::kValidatingAdmissionPolicyBindings: return "validatingadmissionpolicybindings";
+    case ResourceType::kCertificateSigningRequests: return "certificatesigningrequests";
+    case ResourceType::kServices: return "services";
     case ResourceType::kDaemonSets: return "daemonsets";
     case ResourceType::kDeployments: return "deployments";
     case ResourceType::kCustomResourceDefinitions: return "customresourcedefinitions";
@@ -33,6 +39,8 @@ const std::vector<ResourceType>& all_resource_types() {
       ResourceType::kClusterRoleBindings, ResourceType::kNetworkPolicies,
       ResourceType::kSecrets,             ResourceType::kNodes,
       ResourceType::kValidatingWebhooks,  ResourceType::kMutatingWebhooks,
+      ResourceType::kValidatingAdmissionPolicies, ResourceType::kValidatingAdmissionPolicyBindings,
+      ResourceType::kCertificateSigningRequests, ResourceType::kServices,
       ResourceType::kDaemonSets,          ResourceType::kDeployments,
       ResourceType::kCustomResourceDefinitions, ResourceType::kKubeletConfig,
       ResourceType::kKubeProxyConfig,
@@ -49,6 +57,12 @@ const char* to_string(CollectStatus::State state) {
     case CollectStatus::State::kError: return "error";
   }
   return "error";
+}
+
+bool CertificateSigningRequest::has_condition(std::string_view type) const {
+  return std::any_of(conditions.begin(), conditions.end(), [&](const CsrCondition& c) {
+    return c.type == type && (c.status.empty() || c.status == "True");
+  });
 }
 
 const CollectStatus& Inventory::status_of(ResourceType type) const {

@@ -133,6 +133,10 @@ Result<Inventory> parse_inventory(const std::string& text, const std::string& na
   mark(ResourceType::kNodes, inv.nodes.size());
   mark(ResourceType::kValidatingWebhooks, vwh);
   mark(ResourceType::kMutatingWebhooks, mwh);
+  mark(ResourceType::kValidatingAdmissionPolicies, inv.admission_policies.size());
+  mark(ResourceType::kValidatingAdmissionPolicyBindings, inv.admission_policy_bindings.size());
+  mark(ResourceType::kCertificateSigningRequests, inv.csrs.size());
+  mark(ResourceType::kServices, inv.services.size());
   mark(ResourceType::kDaemonSets, ds);
   mark(ResourceType::kDeployments, deploys);
   mark(ResourceType::kCustomResourceDefinitions, inv.crds.size());

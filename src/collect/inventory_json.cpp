@@ -142,7 +142,7 @@ FIELDS(ControlPlaneComponent) {
 }
 FIELDS(WebhookRule) {
   f("operations", v.operations); f("api_groups", v.api_groups); f("api_versions", v.api_versions);
-  f("resources", v.resources); f("scope", v.scope);
+  f("resources", v.resources); f("scope", v.scope); f("resource_names", v.resource_names);
 }
 FIELDS(Webhook) {
   f("name", v.name); f("failure_policy", v.failure_policy); f("rules", v.rules);
@@ -150,6 +150,26 @@ FIELDS(Webhook) {
   f("service", v.service); f("url", v.url);
 }
 FIELDS(WebhookConfiguration) { f("meta", v.meta); f("mutating", v.mutating); f("webhooks", v.webhooks); }
+FIELDS(MatchResources) {
+  f("namespace_selector", v.namespace_selector); f("object_selector", v.object_selector);
+  f("resource_rules", v.resource_rules); f("exclude_resource_rules", v.exclude_resource_rules);
+}
+FIELDS(ValidatingAdmissionPolicy) {
+  f("meta", v.meta); f("failure_policy", v.failure_policy); f("match_constraints", v.match_constraints);
+  f("validations", v.validations); f("param_kind", v.param_kind);
+}
+FIELDS(ValidatingAdmissionPolicyBinding) {
+  f("meta", v.meta); f("policy_name", v.policy_name); f("validation_actions", v.validation_actions);
+  f("match_resources", v.match_resources); f("param_ref", v.param_ref);
+}
+FIELDS(CsrCondition) { f("type", v.type); f("status", v.status); f("reason", v.reason); }
+FIELDS(CertificateSigningRequest) {
+  f("meta", v.meta); f("signer_name", v.signer_name); f("username", v.username); f("groups", v.groups);
+  f("usages", v.usages); f("subject_common_name", v.subject_common_name);
+  f("subject_organizations", v.subject_organizations); f("request_error", v.request_error);
+  f("conditions", v.conditions); f("issued", v.issued);
+}
+FIELDS(Service) { f("meta", v.meta); f("type", v.type); }
 FIELDS(Workload) { f("meta", v.meta); f("kind", v.kind); f("images", v.images); f("service_account", v.service_account); }
 FIELDS(CollectStatus) {
   f("state", v.state); f("error", v.error); f("http_status", v.http_status); f("count", v.count);
@@ -213,6 +233,10 @@ void for_each_list(const Inventory& inv, F&& f) {
   f("secrets", inv.secrets);
   f("nodes", inv.nodes);
   f("webhooks", inv.webhooks);
+  f("admission_policies", inv.admission_policies);
+  f("admission_policy_bindings", inv.admission_policy_bindings);
+  f("csrs", inv.csrs);
+  f("services", inv.services);
   f("workloads", inv.workloads);
   f("crds", inv.crds);
   f("control_plane", inv.control_plane);
@@ -276,6 +300,10 @@ void from_json(const json& j, Inventory& inv) {
   get(j, "secrets", inv.secrets);
   get(j, "nodes", inv.nodes);
   get(j, "webhooks", inv.webhooks);
+  get(j, "admission_policies", inv.admission_policies);
+  get(j, "admission_policy_bindings", inv.admission_policy_bindings);
+  get(j, "csrs", inv.csrs);
+  get(j, "services", inv.services);
   get(j, "workloads", inv.workloads);
   get(j, "crds", inv.crds);
   get(j, "control_plane", inv.control_plane);

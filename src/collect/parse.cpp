@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "rampart/collect/certificate_request.h"
+#include "rampart/config/pem.h"
+
 namespace rampart::collect {
 namespace {
 
@@ -377,6 +380,30 @@ Node parse_node(const json& obj) {
   return out;
 }
 
+namespace {
+
+WebhookRule parse_rule(const json& r) {
+  return {strings(r, "operations"), strings(r, "apiGroups"), strings(r, "apiVersions"),
+          strings(r, "resources"),  str(r, "scope"),         strings(r, "resourceNames")};
+}
+
+std::optional<LabelSelector> opt_selector(const json& j, std::string_view key) {
+  const json& s = field(j, key);
+  if (!s.is_object()) return std::nullopt;
+  return parse_label_selector(s);
+}
+
+MatchResources parse_match_resources(const json& m) {
+  MatchResources out;
+  out.namespace_selector = opt_selector(m, "namespaceSelector");
+  out.object_selector = opt_selector(m, "objectSelector");
+  for (const auto& r : array(m, "resourceRules")) out.resource_rules.push_back(parse_rule(r));
+  for (const auto& r : array(m, "excludeResourceRules")) out.exclude_resource_rules.push_back(parse_rule(r));
+  return out;
+}
+
+}  // namespace
+
 WebhookConfiguration parse_webhook_configuration(const json& obj, bool mutating) {
   WebhookConfiguration out;
   out.meta = parse_meta(field(obj, "metadata"));
@@ -386,17 +413,74 @@ WebhookConfiguration parse_webhook_configuration(const json& obj, bool mutating)
     hook.name = str(w, "name");
     hook.failure_policy = str(w, "failurePolicy");
     if (hook.failure_policy.empty()) hook.failure_policy = "Fail";  // admissionregistration/v1 default
-    for (const auto& r : array(w, "rules"))
-      hook.rules.push_back({strings(r, "operations"), strings(r, "apiGroups"), strings(r, "apiVersions"),
-                            strings(r, "resources"), str(r, "scope")});
-    if (field(w, "namespaceSelector").is_object())
-      hook.namespace_selector = parse_label_selector(field(w, "namespaceSelector"));
-    if (field(w, "objectSelector").is_object()) hook.object_selector = parse_label_selector(field(w, "objectSelector"));
+    for (const auto& r : array(w, "rules")) hook.rules.push_back(parse_rule(r));
+    hook.namespace_selector = opt_selector(w, "namespaceSelector");
+    hook.object_selector = opt_selector(w, "objectSelector");
     const json& cc = field(w, "clientConfig");
     if (const json& svc = field(cc, "service"); svc.is_object()) hook.service = str(svc, "namespace") + "/" + str(svc, "name");
     hook.url = str(cc, "url");
     out.webhooks.push_back(std::move(hook));
   }
+  return out;
+}
+
+ValidatingAdmissionPolicy parse_validating_admission_policy(const json& obj) {
+  ValidatingAdmissionPolicy out;
+  out.meta = parse_meta(field(obj, "metadata"));
+  const json& spec = field(obj, "spec");
+  out.failure_policy = str(spec, "failurePolicy");
+  if (out.failure_policy.empty()) out.failure_policy = "Fail";  // admissionregistration/v1 default
+  out.match_constraints = parse_match_resources(field(spec, "matchConstraints"));
+  out.validations = array(spec, "validations").size();
+  const json& param = field(spec, "paramKind");
+  if (param.is_object()) out.param_kind = str(param, "apiVersion") + "/" + str(param, "kind");
+  return out;
+}
+
+ValidatingAdmissionPolicyBinding parse_validating_admission_policy_binding(const json& obj) {
+  ValidatingAdmissionPolicyBinding out;
+  out.meta = parse_meta(field(obj, "metadata"));
+  const json& spec = field(obj, "spec");
+  out.policy_name = str(spec, "policyName");
+  out.validation_actions = strings(spec, "validationActions");
+  if (field(spec, "matchResources").is_object()) out.match_resources = parse_match_resources(field(spec, "matchResources"));
+  out.param_ref = field(spec, "paramRef").is_object();
+  return out;
+}
+
+CertificateSigningRequest parse_certificate_signing_request(const json& obj) {
+  CertificateSigningRequest out;
+  out.meta = parse_meta(field(obj, "metadata"));
+  const json& spec = field(obj, "spec");
+  out.signer_name = str(spec, "signerName");
+  out.username = str(spec, "username");
+  out.groups = strings(spec, "groups");
+  out.usages = strings(spec, "usages");
+  // spec.request is []byte: base64 of the PEM request. Only the subject survives this function.
+  const json& request = field(spec, "request");
+  if (!request.is_string() || request.get_ref<const std::string&>().empty()) {
+    out.request_error = "spec.request is empty";
+  } else if (auto pem = config::decode_base64(request.get_ref<const std::string&>()); !pem) {
+    out.request_error = "spec.request is not base64";
+  } else if (auto subject = certificate_request_subject(*pem); !subject) {
+    out.request_error = "spec.request: " + subject.error().message;
+  } else {
+    out.subject_common_name = std::move(subject->common_name);
+    out.subject_organizations = std::move(subject->organizations);
+  }
+  const json& status = field(obj, "status");
+  for (const auto& c : array(status, "conditions"))
+    out.conditions.push_back({str(c, "type"), str(c, "status"), str(c, "reason")});
+  const json& certificate = field(status, "certificate");
+  out.issued = certificate.is_string() && !certificate.get_ref<const std::string&>().empty();
+  return out;
+}
+
+Service parse_service(const json& obj) {
+  Service out;
+  out.meta = parse_meta(field(obj, "metadata"));
+  out.type = str(field(obj, "spec"), "type");
+  if (out.type.empty()) out.type = "ClusterIP";  // API default
   return out;
 }
 
@@ -446,6 +530,14 @@ void add_object(Inventory& inv, const json& obj) {
     inv.nodes.push_back(parse_node(obj));
   } else if (kind == "ValidatingWebhookConfiguration" || kind == "MutatingWebhookConfiguration") {
     inv.webhooks.push_back(parse_webhook_configuration(obj, kind == "MutatingWebhookConfiguration"));
+  } else if (kind == "ValidatingAdmissionPolicy") {
+    inv.admission_policies.push_back(parse_validating_admission_policy(obj));
+  } else if (kind == "ValidatingAdmissionPolicyBinding") {
+    inv.admission_policy_bindings.push_back(parse_validating_admission_policy_binding(obj));
+  } else if (kind == "CertificateSigningRequest") {
+    inv.csrs.push_back(parse_certificate_signing_request(obj));
+  } else if (kind == "Service") {
+    inv.services.push_back(parse_service(obj));
   } else if (kind == "Deployment" || kind == "DaemonSet" || kind == "StatefulSet") {
     inv.workloads.push_back(parse_workload(obj, kind));
   } else if (kind == "CustomResourceDefinition") {

@@ -13,7 +13,8 @@ from jsonschema_lite import validate
 BIN = os.environ["RAMPART_BIN"]
 SRC = os.environ["RAMPART_SOURCE_DIR"]
 KUBEADM_DEMO = os.path.join(SRC, "testdata", "inventories", "kubeadm-demo.json")
-KUBEADM_COLLECTED = "networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions"
+KUBEADM_COLLECTED = ("networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions,"
+                     "validatingadmissionpolicies,validatingadmissionpolicybindings,certificatesigningrequests,services")
 
 with open(os.path.join(SRC, "docs", "report.schema.json")) as _f:
     REPORT_SCHEMA = json.load(_f)

@@ -180,7 +180,9 @@ class ClientAuthTest(unittest.TestCase):
         calls = json.loads(proc.stdout)["calls"]
         denied = sorted((c["resource"], c["subresource"]) for c in calls if not c["allowed"])
         self.assertEqual(denied, [("nodes", "proxy"), ("secrets", "")])
-        self.assertEqual(len(calls), 17)
+        self.assertEqual(len(calls), 21)
+        services = next(c for c in calls if c["resource"] == "services")  # read in default only
+        self.assertEqual((services["verb"], services["namespace"], services["allowed"]), ("list", "default", True))
         proxy_config = next(c for c in calls if c["resource"] == "configmaps")
         self.assertEqual((proxy_config["verb"], proxy_config["name"], proxy_config["namespace"], proxy_config["allowed"]),
                          ("get", "kube-proxy", "kube-system", True))
@@ -188,6 +190,8 @@ class ClientAuthTest(unittest.TestCase):
         text = run_rampart("auth", "check", "--kubeconfig", self.sim.kubeconfig("limited")).stdout
         self.assertRegex(text, r"list secrets \(all namespaces\) \[optional\] +no\n")
         self.assertIn("missing: secret metadata", text)
+        self.assertRegex(text, r"list services \(namespace default\) +yes\n")
+        self.assertRegex(text, r"list certificatesigningrequests.certificates.k8s.io +yes\n")
 
         admin = run_rampart("auth", "check", "--kubeconfig", self.sim.kubeconfig("admin"))
         self.assertEqual(admin.returncode, 0, admin.stderr)

@@ -21,6 +21,9 @@ KUBECTL_TYPES = {
     "nodes": "nodes",
     "validatingwebhookconfigurations": "validatingwebhookconfigurations.admissionregistration.k8s.io",
     "mutatingwebhookconfigurations": "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+    "validatingadmissionpolicies": "validatingadmissionpolicies.admissionregistration.k8s.io",
+    "validatingadmissionpolicybindings": "validatingadmissionpolicybindings.admissionregistration.k8s.io",
+    "certificatesigningrequests": "certificatesigningrequests.certificates.k8s.io",
     "daemonsets": "daemonsets.apps",
     "deployments": "deployments.apps",
     "customresourcedefinitions": "customresourcedefinitions.apiextensions.k8s.io",
@@ -65,7 +68,7 @@ class InventoryTest(unittest.TestCase):
         self.assertTrue(inv["identity"]["kube_system_uid"])
         for key, status in inv["status"].items():
             self.assertEqual(status["state"], "ok", key)
-        self.assertEqual(len(inv["status"]), 17)
+        self.assertEqual(len(inv["status"]), 21)
         self.assertIn("metricsBindAddress: 0.0.0.0:10249", inv["kube_proxy_config"])  # only config.conf is kept
         self.assertNotIn("kind: Config\n", json.dumps(inv))  # the ConfigMap's kubeconfig.conf
         components = sorted(c["component"] for c in inv["control_plane"])
@@ -200,6 +203,9 @@ class InventoryTest(unittest.TestCase):
         for key, resource in KUBECTL_TYPES.items():
             out = kubectl(self.sim, "token", "get", resource, "-A", "-o", "name").stdout
             self.assertEqual(inv["status"][key]["count"], len(out.split()), key)
+        # Services are read in namespace default only.
+        out = kubectl(self.sim, "token", "get", "services", "-n", "default", "-o", "name").stdout
+        self.assertEqual(inv["status"]["services"]["count"], len(out.split()))
         # kubectl -o name would ask for full Secrets; its table view asks for metadata only.
         out = kubectl(self.sim, "token", "get", "secrets", "-A", "--no-headers").stdout
         self.assertEqual(inv["status"]["secrets"]["count"], len(out.splitlines()))

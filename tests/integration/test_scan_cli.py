@@ -21,7 +21,8 @@ def report(text):
     return doc
 
 
-COLLECTED = "networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions"
+COLLECTED = ("networkpolicies,mutatingwebhookconfigurations,customresourcedefinitions,"
+             "validatingadmissionpolicies,validatingadmissionpolicybindings,certificatesigningrequests,services")
 
 
 def run(*args, timeout=60):

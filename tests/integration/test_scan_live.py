@@ -82,9 +82,9 @@ DEMO_FAILS = {
         "analytics", "default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system", "legacy", "shop")},
     # Pods in user namespaces that mount a token they did not opt into (kube-system ones: WARN).
     "5.1.6": {DASHBOARD, ETL, NGINX, DEBUG_SHELL, LEGACY_APP} | FLANNEL,
-    # Group system:masters in break-glass. The approved CSR alice-admin (O=system:masters) would
-    # fail it too, but CSRs are not collected (the check says so in its evidence).
-    "5.1.7": {("ClusterRoleBinding", "", "break-glass")},
+    # Group system:masters in break-glass, and the approved (and issued) CSR alice-admin whose
+    # request asks for O=system:masters. mallory-masters asks for it too but was denied: evidence only.
+    "5.1.7": {("ClusterRoleBinding", "", "break-glass"), ("CertificateSigningRequest", "", "alice-admin")},
     "5.1.8": CLUSTER_ADMINS | {LEGACY_DEFAULT_SA, ("User", "", "jane@example.com")},
     "5.1.9": CLUSTER_ADMINS,
     "5.1.10": CLUSTER_ADMINS | {("Group", "", "system:authenticated")},
@@ -93,6 +93,8 @@ DEMO_FAILS = {
     "5.1.13": CLUSTER_ADMINS | {LEGACY_DEFAULT_SA},
     # Pod security in user namespaces (kube-flannel is one: only kube-system, kube-public and
     # kube-node-lease are system namespaces).
+    # The ValidatingAdmissionPolicy no-host-namespaces is bound with Warn and Audit only: it
+    # guards nothing.
     "5.2.1": {("Namespace", "", ns) for ns in ("default", "kube-flannel", "legacy")},
     "5.2.2": {LEGACY_APP},
     "5.2.3": {LEGACY_APP},
@@ -111,7 +113,7 @@ DEMO_FAILS = {
     # (seccompDefault true): nginx, etl and the worker's flannel pod are not listed.
     "5.6.2": {LEGACY_APP, DEBUG_SHELL, DASHBOARD, FLANNEL_CP},
     "5.6.3": {DEBUG_SHELL},  # AppArmor unconfined, spc_t, kernel.msgmax (procMount allowed: hostUsers false)
-    "5.6.4": {NGINX, ("Secret", "default", "registry-pull")},
+    "5.6.4": {NGINX, ("Secret", "default", "registry-pull"), ("Service", "default", "nginx")},
     "RMP-001": set(),  # v1.32 is out of support (checks/products.yaml)
     "RMP-002": {CP_1, ("Node", "", "worker-1")},
     "RMP-003": {NGINX, DEBUG_SHELL, LEGACY_APP},  # :latest, busybox without a tag
@@ -239,7 +241,30 @@ class DemoScan(LiveScanCase):
         cp1 = next(f for f in c["4.2.4"]["findings"] if resource(f) == CP_1)
         self.assertRegex(cp1["message"], r"read-only port \d+ is open")
         self.assertIn("0.0.0.0:10249", json.dumps(c["4.3.1"]["findings"]))
-        self.assertIn("CertificateSigningRequests", json.dumps(c["5.1.7"]["evidence"]))
+        evidence_517 = json.dumps(c["5.1.7"]["evidence"])
+        self.assertIn("3 read, 3 subjects decoded", evidence_517)
+        self.assertIn("CN=mallory, O=system:masters (denied)", evidence_517)
+        alice = next(f for f in c["5.1.7"]["findings"] if resource(f) == ("CertificateSigningRequest", "", "alice-admin"))
+        self.assertIn("approved, certificate issued", alice["message"])
+        self.assertIn("ValidatingAdmissionPolicies: 1, bindings: 1", json.dumps(c["5.2.1"]["evidence"]))  # Warn only: no cover
+
+    def test_csr_bytes_never_leave(self):
+        # Only the decoded subjects are kept: neither the PEM requests nor the issued certificate
+        # appear in a report or an inventory.
+        with open(os.path.join(CLUSTERS, "demo", "certificates.json")) as f:
+            csrs = json.load(f)["items"]
+        blobs = [c["spec"]["request"] for c in csrs] + [c["status"]["certificate"] for c in csrs if "certificate" in c["status"]]
+        self.assertEqual(len(blobs), 4)
+        needles = [b[40:100] for b in blobs]
+        needles += [base64.b64decode(b).decode().splitlines()[3] for b in blobs]  # a line of the PEM body
+        inv = run_rampart("inventory", "--kubeconfig", self.sim.kubeconfig("admin"), "-o", "json")
+        self.assertEqual(inv.returncode, 0, inv.stderr)
+        inventory = json.loads(inv.stdout)
+        self.assertEqual({c["meta"]["name"]: c["subject_organizations"] for c in inventory["csrs"]},
+                         {"alice-admin": ["system:masters"], "csr-7n4xq": ["system:nodes"], "mallory-masters": ["system:masters"]})
+        for text in (inv.stdout, self.raw.decode()):
+            for needle in needles:
+                self.assertNotIn(needle, text)
 
     def test_same_cluster_same_report(self):
         _, again = self.scans.scan("admin", "--no-probes")
@@ -284,7 +309,8 @@ class DemoScan(LiveScanCase):
 HARDENED_MANUAL = (
     {"1.1.%d" % i for i in range(1, 22)} | {"4.1.%d" % i for i in range(1, 11)} |
     {"1.2.20", "1.2.28", "3.1.1", "3.1.2", "3.1.3", "3.2.2", "4.2.7", "5.4.2", "5.6.1",
-     # no binding or flag uses system:masters; certificates signed off-cluster cannot be seen
+     # no binding, flag or CSR (only a kubelet's, O=system:nodes) uses system:masters;
+     # certificates signed off-cluster cannot be seen
      "5.1.7"})
 HARDENED_SKIPS = {"RMP-004", "RMP-005"}  # no --allowed-registries given; no service mesh installed
 
@@ -332,6 +358,55 @@ class HardenedScan(LiveScanCase):
         for cid in KUBELET_CONFIG_CHECKS + ["5.6.4"]:
             self.assertEqual(checks[cid]["status"], "ERROR", cid)
         self.assertEqual({c["id"] for c in checks.values() if c["status"] in ("FAIL", "WARN")}, set())
+
+
+# ---------------------------------------------------------------------------------- unreadable kinds
+
+def identities_without(tmp, *resources):
+    """A simulator identities file whose `limited` identity may not list `resources` either."""
+    with open(os.path.join(SOURCE_DIR, "tests", "sim", "identities.json")) as f:
+        doc = json.load(f)
+    for rule in doc["identities"]["limited"]["rules"]:
+        rule["resources"] = [r for r in rule["resources"] if r not in resources]
+    path = os.path.join(tmp, "identities.json")
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    return path
+
+
+class ForbiddenCsrsAndPolicies(unittest.TestCase):
+    """403 on CSRs, admission policy bindings or Services: the checks that read them say ERROR or
+    keep a FAIL decided by other data; they never fall back to PASS or MANUAL."""
+
+    def scan(self, cluster):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = identities_without(tmp, "certificatesigningrequests", "validatingadmissionpolicybindings", "services")
+            with start_sim(cluster, identities=path) as sim:
+                _, raw = Scans(sim, tmp).scan("limited", "--no-probes")
+        report = json.loads(raw)
+        return by_id(report), {g["resource"]: g["state"] for g in report["coverage"]["not_collected"]}
+
+    def test_hardened(self):
+        checks, gaps = self.scan("hardened")
+        self.assertEqual(gaps, {"secrets": "forbidden", "nodes/proxy/configz": "forbidden", "certificatesigningrequests": "forbidden",
+                                "validatingadmissionpolicybindings": "forbidden", "services": "forbidden"})
+        # No binding or flag uses system:masters, but a CSR might: ERROR, not MANUAL.
+        self.assertEqual(checks["5.1.7"]["status"], "ERROR")
+        self.assertIn("certificatesigningrequests could not be read: forbidden", checks["5.1.7"]["reason"])
+        # Every namespace enforces restricted by label: the unread bindings do not matter.
+        self.assertEqual(checks["5.2.1"]["status"], "PASS")
+        self.assertEqual(checks["5.6.4"]["status"], "ERROR")
+
+    def test_demo(self):
+        checks, _ = self.scan("demo")
+        # break-glass still decides 5.1.7; the evidence says the CSRs were not read.
+        self.assertEqual(checks["5.1.7"]["status"], "FAIL")
+        self.assertEqual(failing(checks["5.1.7"]), {("ClusterRoleBinding", "", "break-glass")})
+        self.assertIn("certificatesigningrequests could not be read", json.dumps(checks["5.1.7"]["evidence"]))
+        # Unlabelled namespaces might be guarded by a policy rampart could not see.
+        self.assertEqual(checks["5.2.1"]["status"], "ERROR")
+        self.assertEqual(failing(checks["5.2.1"], "ERROR"), {("Namespace", "", ns) for ns in ("default", "kube-flannel", "legacy")})
+        self.assertIn("validatingadmissionpolicybindings could not be read", checks["5.2.1"]["reason"])
 
 
 # ---------------------------------------------------------------------------------- probes

@@ -23,7 +23,9 @@ struct ApiCall {
   bool optional = false;
   std::string needed_for;   ///< what is missing without it (inventory part and checks)
   /// A `get` of one named object instead of a list: its namespace and name (e.g. kube-system,
-  /// kube-proxy). Empty for lists. The ClusterRole rule then carries resourceNames: [name].
+  /// kube-proxy); the ClusterRole rule then carries resourceNames: [name]. A list with only
+  /// object_namespace set reads that one namespace (Services of `default`); empty for lists of
+  /// every namespace.
   std::string object_namespace;
   std::string object_name;
 

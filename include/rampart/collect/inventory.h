@@ -351,12 +351,15 @@ struct ControlPlaneComponent {
 
 // ---------------------------------------------------------------- admission
 
+/// A webhook's RuleWithOperations, or an admission policy's NamedRuleWithOperations (which adds
+/// resourceNames: a rule naming objects covers only those).
 struct WebhookRule {
   std::vector<std::string> operations;
   std::vector<std::string> api_groups;
   std::vector<std::string> api_versions;
   std::vector<std::string> resources;
   std::string scope;
+  std::vector<std::string> resource_names;  ///< admission policies only
   bool operator==(const WebhookRule&) const = default;
 };
 
@@ -376,6 +379,74 @@ struct WebhookConfiguration {
   bool mutating = false;
   std::vector<Webhook> webhooks;
   bool operator==(const WebhookConfiguration&) const = default;
+};
+
+/// admissionregistration.k8s.io/v1 MatchResources: which requests a policy (matchConstraints)
+/// or a binding (matchResources) applies to. Absent selectors select everything.
+struct MatchResources {
+  std::optional<LabelSelector> namespace_selector;
+  std::optional<LabelSelector> object_selector;
+  std::vector<WebhookRule> resource_rules;
+  std::vector<WebhookRule> exclude_resource_rules;
+  bool operator==(const MatchResources&) const = default;
+};
+
+/// A ValidatingAdmissionPolicy (CEL, in the API server). The expressions themselves are not
+/// kept: whether a policy guards pod security is not something rampart can read from CEL.
+struct ValidatingAdmissionPolicy {
+  Meta meta;
+  std::string failure_policy;  ///< Fail or Ignore (defaulted to Fail when absent)
+  MatchResources match_constraints;
+  size_t validations = 0;      ///< how many spec.validations entries it has
+  std::string param_kind;      ///< "apiVersion/kind" of spec.paramKind when set
+  bool operator==(const ValidatingAdmissionPolicy&) const = default;
+};
+
+/// A ValidatingAdmissionPolicyBinding: a policy only acts through a binding.
+struct ValidatingAdmissionPolicyBinding {
+  Meta meta;
+  std::string policy_name;
+  std::vector<std::string> validation_actions;  ///< Deny, Warn, Audit
+  std::optional<MatchResources> match_resources;  ///< narrows the policy's matchConstraints
+  bool param_ref = false;                          ///< spec.paramRef is set
+  bool operator==(const ValidatingAdmissionPolicyBinding&) const = default;
+};
+
+// ---------------------------------------------------------------- certificates
+
+struct CsrCondition {
+  std::string type;    ///< Approved, Denied, Failed
+  std::string status;  ///< True, False, Unknown
+  std::string reason;
+  bool operator==(const CsrCondition&) const = default;
+};
+
+/// A CertificateSigningRequest without its bytes: the PEM request is decoded while the page is
+/// parsed and only its subject is kept; status.certificate is never kept (only whether one was
+/// issued).
+struct CertificateSigningRequest {
+  Meta meta;
+  std::string signer_name;
+  std::string username;                     ///< who created it (set by the API server)
+  std::vector<std::string> groups;
+  std::vector<std::string> usages;
+  std::string subject_common_name;          ///< CN= of the requested subject
+  std::vector<std::string> subject_organizations;  ///< O= values: the groups the certificate grants
+  std::string request_error;                ///< why spec.request could not be decoded; empty when it was
+  std::vector<CsrCondition> conditions;
+  bool issued = false;                      ///< status.certificate is set
+  bool operator==(const CertificateSigningRequest&) const = default;
+  /// A condition of this type with status True (status "" counts as True, as in v1beta1).
+  [[nodiscard]] bool has_condition(std::string_view type) const;
+};
+
+// ---------------------------------------------------------------- services
+
+/// A Service, reduced to what checks read (5.6.4 lists what lives in namespace default).
+struct Service {
+  Meta meta;
+  std::string type;  ///< ClusterIP, NodePort, LoadBalancer, ExternalName
+  bool operator==(const Service&) const = default;
 };
 
 // ---------------------------------------------------------------- workloads and extras
@@ -406,6 +477,10 @@ enum class ResourceType {
   kNodes,
   kValidatingWebhooks,
   kMutatingWebhooks,
+  kValidatingAdmissionPolicies,
+  kValidatingAdmissionPolicyBindings,
+  kCertificateSigningRequests,
+  kServices,  ///< namespace default only (5.6.4)
   kDaemonSets,
   kDeployments,
   kCustomResourceDefinitions,
@@ -475,6 +550,10 @@ struct Inventory {
   std::vector<SecretMeta> secrets;
   std::vector<Node> nodes;                // with their kubelet configuration
   std::vector<WebhookConfiguration> webhooks;
+  std::vector<ValidatingAdmissionPolicy> admission_policies;
+  std::vector<ValidatingAdmissionPolicyBinding> admission_policy_bindings;
+  std::vector<CertificateSigningRequest> csrs;  // subjects decoded; no request or certificate bytes
+  std::vector<Service> services;                // namespace default only, when read live
   std::vector<Workload> workloads;
   std::vector<std::string> crds;          // CustomResourceDefinition names (plural.group)
   std::vector<ControlPlaneComponent> control_plane;

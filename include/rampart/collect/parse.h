@@ -35,6 +35,12 @@ SecretMeta parse_secret_meta(const nlohmann::json& obj);
 SecretMeta parse_secret_row(const nlohmann::json& row, int type_column, int data_column);
 Node parse_node(const nlohmann::json& obj);
 WebhookConfiguration parse_webhook_configuration(const nlohmann::json& obj, bool mutating);
+ValidatingAdmissionPolicy parse_validating_admission_policy(const nlohmann::json& obj);
+ValidatingAdmissionPolicyBinding parse_validating_admission_policy_binding(const nlohmann::json& obj);
+/// Decodes spec.request (base64 PEM, PKCS#10) to keep its subject; neither the request bytes
+/// nor status.certificate are kept. A request that does not decode sets request_error.
+CertificateSigningRequest parse_certificate_signing_request(const nlohmann::json& obj);
+Service parse_service(const nlohmann::json& obj);
 Workload parse_workload(const nlohmann::json& obj, std::string_view kind);
 
 /// Any object whose "kind" is one of the above, or a List of them, into `inv` (used by test

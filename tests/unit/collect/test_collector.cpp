@@ -4,8 +4,10 @@
 #include <atomic>
 
 #include "../support/fake_cluster.h"
+#include "../support/fixtures.h"
 #include "rampart/collect/api_calls.h"
 #include "rampart/collect/collector.h"
+#include "rampart/collect/inventory_json.h"
 
 using namespace rampart;
 using namespace rampart::collect;
@@ -67,6 +69,13 @@ struct Fixture {
     l["/api/v1/nodes"] = {object("Node", "", "w-1"), object("Node", "", "cp-1")};
     l["/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations"] = {object("ValidatingWebhookConfiguration", "", "kyverno")};
     l["/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations"] = {object("MutatingWebhookConfiguration", "", "istio")};
+    l["/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies"] = {object("ValidatingAdmissionPolicy", "", "pods")};
+    l["/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings"] = {
+        object("ValidatingAdmissionPolicyBinding", "", "pods")};
+    json csr = testing::load_object("csr-system-masters.json");
+    l["/apis/certificates.k8s.io/v1/certificatesigningrequests"] = {csr};
+    l["/api/v1/services"] = {object("Service", "default", "kubernetes"), object("Service", "shop", "web"),
+                             object("Service", "default", "web")};
     l["/apis/apps/v1/daemonsets"] = {object("DaemonSet", "kube-system", "calico-node")};
     l["/apis/apps/v1/deployments"] = {object("Deployment", "shop", "web")};
     l["/apis/apiextensions.k8s.io/v1/customresourcedefinitions"] = {object("CustomResourceDefinition", "", "policies.kyverno.io")};
@@ -302,6 +311,45 @@ TEST_CASE("collector: only config.conf of ConfigMap kube-system/kube-proxy is ke
   for (const Request& r : scoped.transport.requests()) CHECK(r.path != Fixture::kKubeProxyPath);
 }
 
+TEST_CASE("collector: CSRs keep their decoded subject only; Services are read in default only", "[collect]") {
+  Fixture f;
+  f.options.kubelet_config = false;
+  Inventory inv = f.run();
+  REQUIRE(inv.csrs.size() == 1);
+  CHECK(inv.csrs[0].subject_organizations == std::vector<std::string>{"system:masters"});
+  CHECK(inv.csrs[0].issued);
+  std::string dumped = json(inv).dump();
+  json csr = testing::load_object("csr-system-masters.json");
+  CHECK(dumped.find(csr["spec"]["request"].get<std::string>().substr(40, 40)) == std::string::npos);
+  CHECK(dumped.find(csr["status"]["certificate"].get<std::string>().substr(40, 40)) == std::string::npos);
+  REQUIRE(inv.services.size() == 2);
+  CHECK(inv.services[0].meta.name == "kubernetes");
+  CHECK(inv.services[1].meta.namespace_ == "default");
+  CHECK(inv.admission_policies.size() == 1);
+  CHECK(inv.admission_policy_bindings.size() == 1);
+  auto paths = f.transport.paths();
+  CHECK(std::any_of(paths.begin(), paths.end(), [](const std::string& p) { return p.starts_with("/api/v1/namespaces/default/services?"); }));
+  CHECK(std::none_of(paths.begin(), paths.end(), [](const std::string& p) { return p.starts_with("/api/v1/services"); }));
+
+  SECTION("default outside the namespace scope: Services are not requested") {
+    Fixture g;
+    g.options.namespaces = {"shop"};
+    g.options.kubelet_config = false;
+    Inventory scoped = g.run();
+    CHECK(scoped.services.empty());
+    CHECK(scoped.status_of(ResourceType::kServices).state == State::kNotRequested);
+    CHECK(scoped.status_of(ResourceType::kServices).error == "default is outside the namespace scope");
+    auto p = g.transport.paths();
+    CHECK(std::none_of(p.begin(), p.end(), [](const std::string& x) { return x.find("/services") != std::string::npos; }));
+  }
+  SECTION("a server without certificates.k8s.io/v1 has no CSRs to miss") {
+    Fixture h;
+    h.cluster.group_versions.erase(std::find(h.cluster.group_versions.begin(), h.cluster.group_versions.end(), "certificates.k8s.io/v1"));
+    h.options.kubelet_config = false;
+    CHECK(h.run().status_of(ResourceType::kCertificateSigningRequests).state == State::kNotServed);
+  }
+}
+
 TEST_CASE("api calls: one call per resource type, paths as the API serves them", "[collect]") {
   CHECK(api_calls().size() == all_resource_types().size());
   for (ResourceType t : all_resource_types()) CHECK(api_call(t).type == t);
@@ -315,6 +363,10 @@ TEST_CASE("api calls: one call per resource type, paths as the API serves them",
   CHECK(api_call(ResourceType::kKubeProxyConfig).object_path() == "/api/v1/namespaces/kube-system/configmaps/kube-proxy");
   CHECK(api_call(ResourceType::kKubeProxyConfig).verb == "get");
   CHECK(api_call(ResourceType::kPods).object_path().empty());
+  CHECK(api_call(ResourceType::kServices).list_path("default") == "/api/v1/namespaces/default/services");
+  CHECK(api_call(ResourceType::kServices).object_namespace == "default");
+  CHECK(api_call(ResourceType::kServices).object_path().empty());  // a list, not a named get
+  CHECK(api_call(ResourceType::kCertificateSigningRequests).list_path() == "/apis/certificates.k8s.io/v1/certificatesigningrequests");
   CHECK_FALSE(api_call(ResourceType::kPods).optional);
 }
 

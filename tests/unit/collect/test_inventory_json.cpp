@@ -51,6 +51,9 @@ Inventory sample() {
                        {"spec", {{"template", {{"spec", {{"containers", {{{"image", "nginx"}}}}}}}}}}});
   add_object(inv, json{{"kind", "CustomResourceDefinition"}, {"metadata", {{"name", "x.example.com"}}}});
   add_object(inv, json{{"kind", "Namespace"}, {"metadata", {{"name", "shop"}}}, {"status", {{"phase", "Active"}}}});
+  add_object(inv, load("admission-policy.json"));
+  add_object(inv, load("csr-system-masters.json"));
+  add_object(inv, json{{"kind", "Service"}, {"metadata", {{"name", "web"}, {"namespace", "default"}}}, {"spec", {{"type", "NodePort"}}}});
   inv.secrets.push_back(SecretMeta{Meta{"t", "shop", "u", "", {}, {}, {}}, "kubernetes.io/tls", 2});
   inv.control_plane = find_control_plane(inv.pods);
   inv.identity = ClusterIdentity{"https://h:6443", "admin", "v1.32.4", "1", "32", "linux/amd64", "ks-uid", {"apps/v1", "v1"}};
@@ -70,6 +73,8 @@ Inventory sample() {
 TEST_CASE("inventory json: a round trip gives the same inventory", "[collect]") {
   Inventory inv = sample();
   REQUIRE(inv.pods.size() == 7);
+  REQUIRE(inv.csrs.size() == 1);
+  REQUIRE(inv.admission_policy_bindings.size() == 1);
   REQUIRE_FALSE(inv.control_plane.empty());
   json j = inv;
   CHECK(j["format"] == "rampart.inventory/v1");
@@ -91,6 +96,10 @@ TEST_CASE("inventory json: a round trip gives the same inventory", "[collect]") 
   CHECK(back->service_accounts == inv.service_accounts);
   CHECK(back->namespaces == inv.namespaces);
   CHECK(back->crds == inv.crds);
+  CHECK(back->admission_policies == inv.admission_policies);
+  CHECK(back->admission_policy_bindings == inv.admission_policy_bindings);
+  CHECK(back->csrs == inv.csrs);
+  CHECK(back->services == inv.services);
   CHECK(back->control_plane == inv.control_plane);
   CHECK(back->namespace_filter == inv.namespace_filter);
   CHECK(back->excluded_namespaces == inv.excluded_namespaces);

@@ -103,3 +103,78 @@ TEST_CASE("parse: network policy types are defaulted like the API does", "[colle
   CHECK(np.pod_selector.empty());
   CHECK(np.ingress.empty());
 }
+
+TEST_CASE("parse: a CSR keeps its decoded subject, never its request or certificate", "[collect]") {
+  json obj = load("csr-system-masters.json");
+  CertificateSigningRequest csr = parse_certificate_signing_request(obj);
+  CHECK(csr.meta.name == "alice-admin");
+  CHECK(csr.signer_name == "kubernetes.io/kube-apiserver-client");
+  CHECK(csr.username == "kubernetes-admin");
+  CHECK(csr.subject_common_name == "alice");
+  CHECK(csr.subject_organizations == std::vector<std::string>{"system:masters"});
+  CHECK(csr.request_error.empty());
+  CHECK(csr.has_condition("Approved"));
+  CHECK_FALSE(csr.has_condition("Denied"));
+  CHECK(csr.issued);
+  // Nothing of the bytes survives: not the base64, not a line of either PEM.
+  std::string kept = csr.meta.name + csr.subject_common_name + csr.signer_name + csr.username;
+  for (const auto& g : csr.groups) kept += g;
+  for (const auto& c : csr.conditions) kept += c.type + c.status + c.reason;
+  for (const char* field : {"/spec/request", "/status/certificate"}) {
+    std::string blob = obj.at(json::json_pointer(field)).get<std::string>();
+    CHECK(kept.find(blob.substr(40, 40)) == std::string::npos);
+  }
+
+  SECTION("a request that does not decode is recorded, not guessed") {
+    obj["spec"]["request"] = "bm90IGEgY2VydGlmaWNhdGUgcmVxdWVzdA==";  // "not a certificate request"
+    auto odd = parse_certificate_signing_request(obj);
+    CHECK(odd.request_error == "spec.request: no PEM certificate request found");
+    CHECK(odd.subject_organizations.empty());
+    obj["spec"]["request"] = "%%%";
+    CHECK(parse_certificate_signing_request(obj).request_error == "spec.request is not base64");
+    obj["spec"].erase("request");
+    CHECK(parse_certificate_signing_request(obj).request_error == "spec.request is empty");
+  }
+  SECTION("pending and denied") {
+    obj["status"] = json::object();
+    auto pending = parse_certificate_signing_request(obj);
+    CHECK(pending.conditions.empty());
+    CHECK_FALSE(pending.issued);
+    obj["status"]["conditions"] = {{{"type", "Denied"}, {"status", "True"}}};
+    CHECK(parse_certificate_signing_request(obj).has_condition("Denied"));
+    obj["status"]["conditions"] = {{{"type", "Approved"}, {"status", "False"}}};
+    CHECK_FALSE(parse_certificate_signing_request(obj).has_condition("Approved"));
+  }
+}
+
+TEST_CASE("parse: admission policies and bindings keep what decides their reach", "[collect]") {
+  Inventory inv;
+  add_object(inv, load("admission-policy.json"));
+  REQUIRE(inv.admission_policies.size() == 1);
+  REQUIRE(inv.admission_policy_bindings.size() == 1);
+  const auto& p = inv.admission_policies[0];
+  CHECK(p.meta.name == "no-host-namespaces");
+  CHECK(p.failure_policy == "Fail");
+  CHECK(p.validations == 1);
+  REQUIRE(p.match_constraints.resource_rules.size() == 1);
+  CHECK(p.match_constraints.resource_rules[0].resources == std::vector<std::string>{"pods"});
+  CHECK(p.match_constraints.resource_rules[0].operations == std::vector<std::string>{"CREATE", "UPDATE"});
+  REQUIRE(p.match_constraints.namespace_selector);
+  CHECK(p.match_constraints.namespace_selector->empty());
+  const auto& b = inv.admission_policy_bindings[0];
+  CHECK(b.policy_name == "no-host-namespaces");
+  CHECK(b.validation_actions == std::vector<std::string>{"Warn", "Audit"});
+  CHECK(b.match_resources);
+  CHECK_FALSE(b.param_ref);
+
+  json bare = {{"kind", "ValidatingAdmissionPolicy"},
+               {"metadata", {{"name", "p"}}},
+               {"spec", {{"paramKind", {{"apiVersion", "v1"}, {"kind", "ConfigMap"}}},
+                         {"matchConstraints", {{"resourceRules", {{{"resources", {"pods"}}, {"resourceNames", {"a"}}}}}}}}}};
+  auto q = parse_validating_admission_policy(bare);
+  CHECK(q.failure_policy == "Fail");  // the API default
+  CHECK(q.validations == 0);
+  CHECK(q.param_kind == "v1/ConfigMap");
+  CHECK(q.match_constraints.resource_rules[0].resource_names == std::vector<std::string>{"a"});
+  CHECK_FALSE(q.match_constraints.namespace_selector);
+}

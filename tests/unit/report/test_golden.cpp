@@ -15,7 +15,9 @@ const std::string kSource = RAMPART_SOURCE_DIR;
 
 report::ScanReport demo_report() {
   auto inv = collect::load_inventory_file(kSource + "/testdata/inventories/kubeadm-demo.json",
-                                          {"networkpolicies", "mutatingwebhookconfigurations", "customresourcedefinitions"});
+                                          {"networkpolicies", "mutatingwebhookconfigurations", "customresourcedefinitions",
+                                           "validatingadmissionpolicies", "validatingadmissionpolicybindings",
+                                           "certificatesigningrequests", "services"});
   REQUIRE(inv.has_value());
   checks::ScanOptions opts;
   opts.allowed_registries = {"registry.k8s.io", "ghcr.io/acme"};

@@ -29,6 +29,7 @@ class FakeCluster {
                                              "networking.k8s.io/v1",
                                              "admissionregistration.k8s.io/v1",
                                              "apiextensions.k8s.io/v1",
+                                             "certificates.k8s.io/v1",
                                              "authorization.k8s.io/v1"};
 
   client::Response serve(const client::Request& r) const {
