@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "rampart/collect/certificate_request.h"
+#include "rampart/config/certificate_subject.h"
 #include "rampart/config/pem.h"
 
 namespace rampart::collect {
@@ -462,7 +462,7 @@ CertificateSigningRequest parse_certificate_signing_request(const json& obj) {
     out.request_error = "spec.request is empty";
   } else if (auto pem = config::decode_base64(request.get_ref<const std::string&>()); !pem) {
     out.request_error = "spec.request is not base64";
-  } else if (auto subject = certificate_request_subject(*pem); !subject) {
+  } else if (auto subject = config::certificate_request_subject(*pem); !subject) {
     out.request_error = "spec.request: " + subject.error().message;
   } else {
     out.subject_common_name = std::move(subject->common_name);

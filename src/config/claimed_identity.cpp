@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rampart/config/certificate_subject.h"
 #include "rampart/config/pem.h"
 
 namespace rampart::config {

@@ -117,26 +117,6 @@ std::string encode_base64(std::string_view bytes) {
   return out;
 }
 
-Result<CertificateSubject> certificate_subject(std::string_view pem) {
-  X509Ptr cert = read_first_certificate(pem);
-  if (!cert) return fail(ErrorKind::kConfig, "no PEM certificate found");
-  CertificateSubject out;
-  const X509_NAME* name = X509_get_subject_name(cert.get());
-  for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
-    const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, i);
-    int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(entry));
-    if (nid != NID_commonName && nid != NID_organizationName) continue;
-    unsigned char* utf8 = nullptr;
-    int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
-    if (len < 0) continue;
-    std::string value(reinterpret_cast<const char*>(utf8), static_cast<size_t>(len));
-    OPENSSL_free(utf8);
-    if (nid == NID_commonName) out.common_name = std::move(value);
-    else out.organizations.push_back(std::move(value));
-  }
-  return out;
-}
-
 Result<void> check_certificates_pem(std::string_view pem) {
   if (pem.find("-----BEGIN CERTIFICATE-----") == std::string_view::npos)
     return fail(ErrorKind::kConfig, "no PEM certificate found");

@@ -4,7 +4,6 @@
 // Messages never contain the material itself.
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "rampart/core/error.h"
 
@@ -27,16 +26,6 @@ namespace rampart::config {
 
 /// Succeeds when the first certificate of `cert_pem` belongs to the key in `key_pem`.
 [[nodiscard]] Result<void> check_key_pair_pem(std::string_view cert_pem, std::string_view key_pem);
-
-/// The subject of a client certificate as the API server reads it: CN is the user name, each
-/// O is a group.
-struct CertificateSubject {
-  std::string common_name;
-  std::vector<std::string> organizations;
-};
-
-/// The subject of the first certificate in `pem`.
-[[nodiscard]] Result<CertificateSubject> certificate_subject(std::string_view pem);
 
 /// Lower-case hex SHA-256 of `bytes`: how `rampart config view` shows a credential.
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);

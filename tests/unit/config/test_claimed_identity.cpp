@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.h"
+#include "rampart/config/certificate_subject.h"
 #include "rampart/config/claimed_identity.h"
 #include "rampart/config/pem.h"
 

@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "../support/fixtures.h"
-#include "rampart/collect/certificate_request.h"
+#include "rampart/config/certificate_subject.h"
 #include "rampart/config/pem.h"
 
-using namespace rampart::collect;
+using namespace rampart::config;
 
 namespace {
 // spec.request and status.certificate of the demo cluster's CSR alice-admin, PEM-decoded.
@@ -15,7 +15,7 @@ std::pair<std::string, std::string> alice_request_and_certificate() {
 }
 }  // namespace
 
-TEST_CASE("certificate request: the subject gives CN and every O", "[collect]") {
+TEST_CASE("certificate request: the subject gives CN and every O", "[config]") {
   auto [request, certificate] = alice_request_and_certificate();
   auto subject = certificate_request_subject(request);
   REQUIRE(subject);
@@ -33,7 +33,7 @@ TEST_CASE("certificate request: the subject gives CN and every O", "[collect]") 
   CHECK(certificate_subject(certificate).value() == *subject);
 }
 
-TEST_CASE("certificate request: what is not one is refused with a reason", "[collect]") {
+TEST_CASE("certificate request: what is not one is refused with a reason", "[config]") {
   auto [request, certificate] = alice_request_and_certificate();
   CHECK(certificate_request_subject("hello").error().message == "no PEM certificate request found");
   CHECK(certificate_request_subject(certificate).error().message == "no PEM certificate request found");

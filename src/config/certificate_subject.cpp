@@ -1,4 +1,4 @@
-#include "rampart/collect/certificate_request.h"
+#include "rampart/config/certificate_subject.h"
 
 #include <memory>
 
@@ -6,7 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-namespace rampart::collect {
+namespace rampart::config {
 namespace {
 
 struct BioFree {
@@ -69,4 +69,4 @@ Result<SubjectNames> certificate_subject(std::string_view pem) {
   return subject_names(X509_get_subject_name(cert.get()));
 }
 
-}  // namespace rampart::collect
+}  // namespace rampart::config

@@ -1,14 +1,15 @@
 #pragma once
 // Reading the identity a certificate or certificate request asks for, with OpenSSL: CN= is the
 // Kubernetes user name, each O= a group. Used on CSRs' spec.request while their page is parsed
-// (5.1.7 looks for O=system:masters); the bytes themselves are never kept.
+// (5.1.7 looks for O=system:masters; the bytes themselves are never kept) and on the client
+// certificate rampart presents (claimed_identity.h).
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "rampart/core/error.h"
 
-namespace rampart::collect {
+namespace rampart::config {
 
 struct SubjectNames {
   std::string common_name;                 ///< the last CN= (empty when there is none)
@@ -24,4 +25,4 @@ struct SubjectNames {
 /// The subject of the first PEM certificate in `pem`.
 [[nodiscard]] Result<SubjectNames> certificate_subject(std::string_view pem);
 
-}  // namespace rampart::collect
+}  // namespace rampart::config
