@@ -82,6 +82,18 @@ class Family {
   std::string name_;
 };
 
+using SeverityStatusCounts = std::map<std::pair<checks::Severity, Status>, size_t>;
+
+// One sample per severity and status, zeros included, so a series never vanishes.
+void sample_every_pair(Family& m, const SeverityStatusCounts& counts) {
+  for (auto sev : detail::all_severities())
+    for (auto s : detail::all_statuses()) {
+      auto it = counts.find({sev, s});
+      m.sample(static_cast<double>(it == counts.end() ? 0 : it->second),
+               {{"severity", checks::to_string(sev)}, {"status", checks::to_string(s)}});
+    }
+}
+
 class PrometheusRenderer : public Renderer {
  public:
   void render(const ScanReport& r, std::ostream& out) const override {
@@ -99,16 +111,18 @@ class PrometheusRenderer : public Renderer {
     m.header("rampart_checks", "Checks by status in this scan.");
     for (auto s : detail::all_statuses()) m.sample(static_cast<double>(detail::count_of(sc.counts, s)), {{"status", checks::to_string(s)}});
 
-    std::map<std::pair<checks::Severity, Status>, size_t> findings;
-    for (const auto& c : r.checks)
+    // Checks by their severity too: a failing check without findings (an unsupported version,
+    // a missing agent) has no finding to count, and "how many critical checks fail" is the
+    // first question of an alert.
+    SeverityStatusCounts by_severity, findings;
+    for (const auto& c : r.checks) {
+      ++by_severity[{c.severity, c.outcome.status}];
       for (const auto& f : c.outcome.findings) ++findings[{detail::finding_severity(c, f), f.status}];
+    }
+    m.header("rampart_checks_by_severity", "Checks by severity and status in this scan.");
+    sample_every_pair(m, by_severity);
     m.header("rampart_findings", "Resource-level findings by severity and status.");
-    for (auto sev : detail::all_severities())
-      for (auto s : detail::all_statuses()) {
-        auto it = findings.find({sev, s});
-        m.sample(static_cast<double>(it == findings.end() ? 0 : it->second),
-                 {{"severity", checks::to_string(sev)}, {"status", checks::to_string(s)}});
-      }
+    sample_every_pair(m, findings);
 
     m.header("rampart_check_status",
              "Status of one check: 0 PASS, 1 WARN, 2 FAIL, 3 ERROR, 4 MANUAL, 5 SKIP, 6 WAIVED.");

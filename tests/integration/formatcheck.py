@@ -138,6 +138,14 @@ def check_prometheus(t, text, report, cluster_label):
     t.assertGreater(values["rampart_scan_timestamp_seconds"][0][1], 1.6e9)
     t.assertGreaterEqual(values["rampart_scan_duration_seconds"][0][1], 0)
     t.assertEqual(sum(v for _, v in values["rampart_findings"]), sum(len(c["findings"]) for c in report["checks"]))
+    by_severity = {}
+    for c in report["checks"]:
+        key = 'severity="%s",status="%s"' % (c["severity"], c["status"])
+        by_severity[key] = by_severity.get(key, 0) + 1
+    series = values["rampart_checks_by_severity"]
+    t.assertEqual(len(series), 35, "every severity and status pair, zeros included")
+    t.assertEqual({re.search(r'(severity="[^"]+",status="[^"]+")', l).group(1): v for l, v in series if v},
+                  by_severity)
     return values
 
 

@@ -169,6 +169,19 @@ class DemoAllFormats(unittest.TestCase):
         self.assertRegex(steps[1], rb"^probing \d+ endpoints\.\.\.$")
         self.assertTrue(data.endswith(b"\r\x1b[K"))
 
+    def test_log_lines_never_share_a_line_with_the_progress_line(self):
+        out = os.path.join(self.tmp, "pty-v.json")
+        rc, data = run_on_pty([BIN, "scan", "-v", "--kubeconfig", self.sim.kubeconfig("admin"), "--output", "json=" + out])
+        self.assertEqual(rc, 0, data[-2000:])
+        logs = [m.start() for m in re.finditer(rb"rampart: info: ", data)]
+        self.assertGreater(len(logs), 5, data[:2000])
+        for at in logs:
+            # Each log line starts a line: the progress line was erased first (or nothing was shown).
+            self.assertTrue(data[:at].endswith((b"\r\x1b[K", b"\n")), data[max(0, at - 80):at + 40])
+        # The progress line comes back below the log, and is gone at the end.
+        self.assertRegex(data, rb"s\r\nrampart: collecting current-context\.\.\.\r\x1b\[Krampart: info: ")
+        self.assertTrue(data.endswith(b"\r\x1b[K"))
+
 
 if __name__ == "__main__":
     unittest.main()
