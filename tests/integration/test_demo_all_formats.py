@@ -18,6 +18,7 @@ from formatcheck import (check_csv, check_html_source, check_junit, check_oscal,
                          run_on_pty)
 from reportlib import BIN, load_report, run
 from simlib import start_sim
+from test_scan_live import CANARY, base64_forms, secret_values
 
 FORMATS = ["json", "html", "junit", "csv", "sarif", "prometheus", "oscal"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -126,17 +127,22 @@ class DemoAllFormats(unittest.TestCase):
         self.assertLessEqual(manifest["started_at"], manifest["finished_at"])
         self.assertEqual(manifest["started_at"], self.report["started_at"])
 
-    def test_no_credential_in_any_output(self):
+    def test_no_credential_or_secret_value_in_any_output(self):
         with open(os.path.join(self.bundle, "manifest.json")) as f:
             command_line = json.load(f)["command_line"]
         self.assertEqual(len(command_line), len(self.args) + 1)
         self.assertIn("csv=" + os.path.join(self.out, "pasted-[REDACTED].csv"), command_line)
-        needle = self.credential.encode()
+        # The credential, and the secret canary the demo cluster plants in Secret data and
+        # last-applied annotations (as text and base64 at every alignment), in no file or stream.
+        needles = [self.credential, CANARY] + base64_forms(CANARY) + sorted(secret_values("demo"))
         written = [os.path.join(self.bundle, f) for f in self.bundle_files()] + list(self.files.values())
         for path in written:
-            with open(path, "rb") as f:
-                self.assertNotIn(needle, f.read(), path)
-        self.assertNotIn(self.credential, self.result.stdout + self.result.stderr)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            for needle in needles:
+                self.assertNotIn(needle, text, "%s carries %r" % (path, needle))
+        for needle in needles:
+            self.assertNotIn(needle, self.result.stdout + self.result.stderr)
 
     def test_probe_transcripts_in_the_bundle(self):
         with open(os.path.join(self.bundle, "probes.json")) as f:
