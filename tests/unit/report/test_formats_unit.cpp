@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "rampart/core/log.h"
 #include "rampart/report/diff.h"
 #include "rampart/report/renderer.h"
 #include "rampart/report/rollup.h"
@@ -173,6 +174,26 @@ TEST_CASE("evidence files: probes.json and each check's transcripts of the endpo
   CHECK_FALSE(docs["checks/5.2.3.json"].contains("probe_transcripts"));
   for (const auto& f : files) CHECK(f.content.find("abcdefghijklmnopqrstuvwxyz0123456789") == std::string::npos);
   CHECK(report::scan_evidence_files(r, {}, nullptr).size() == files.size() - 1);  // no probes.json
+}
+
+TEST_CASE("formats: credentials quoted by a check never reach any format", "[report]") {
+  const std::string registered = "s3cr3t-registered-value-7f3a";
+  log::register_secret(registered);
+  auto leaky = finding("web");
+  leaky.message = "answered with Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345";
+  leaky.evidence.push_back({"flags", "--password-file", "x " + registered});
+  auto c = check("5.2.1", Status::kFail, {leaky});
+  c.outcome.reason = "saw " + registered;
+  c.outcome.evidence.push_back({"probe", "Bearer abcdefghijklmnopqrstuvwxyz012345", "ok"});
+  checks::Catalog catalog;
+  catalog.sections = {{"5.2", "Pod security"}};
+  auto r = report::make_report(collect::Inventory{}, catalog, {c}, {}, report::ReportContext{"0.0.0-test", "", "live", {}, {}, {}, {}});
+  for (const auto& format : report::known_formats()) {
+    std::string out = render(r, format.c_str());
+    CHECK(out.find(registered) == std::string::npos);
+    CHECK(out.find("abcdefghijklmnopqrstuvwxyz012345") == std::string::npos);
+  }
+  CHECK(r.checks[0].outcome.findings[0].message == "answered with Authorization: Bearer [REDACTED]");
 }
 
 TEST_CASE("diff: new, fixed and changed failures", "[report]") {
