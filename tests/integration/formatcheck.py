@@ -13,6 +13,7 @@ import os
 import pty
 import re
 import subprocess
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 from jsonschema_lite import validate
@@ -188,6 +189,10 @@ def check_sarif(t, text, report):
         loc = res["locations"][0]["logicalLocations"][0]
         k = loc["properties"]["kubernetes"]
         t.assertEqual(loc["fullyQualifiedName"], "/".join(x for x in (k["kind"], k["namespace"], k["name"]) if x))
+        physical = res["locations"][0]["physicalLocation"]
+        t.assertEqual(physical["artifactLocation"]["uri"],
+                      "/".join(["kubernetes"] + [uri_segment(x) for x in (k["kind"], k["namespace"], k["name"]) if x]))
+        t.assertEqual(physical["region"], {"startLine": 1})
         fp = res["partialFingerprints"]["rampartFinding/v1"]
         t.assertRegex(fp, r"^[0-9a-f]{64}$")
         fingerprints.add((res["ruleId"], loc["fullyQualifiedName"], fp))
@@ -197,6 +202,13 @@ def check_sarif(t, text, report):
         t.assertEqual(by_key.setdefault((rule, where), fp), fp)
     t.assertEqual(len(set(by_key.values())), len(by_key))
     return doc
+
+
+def uri_segment(text):
+    """A path segment as rampart's SARIF writes it: RFC 3986 unreserved characters kept, every
+    other byte percent-encoded, and a segment of only dots encoded whole."""
+    seg = urllib.parse.quote(text, safe="")
+    return seg.replace(".", "%2E") if seg in (".", "..") else seg
 
 
 def oscal_control_id(check_id):

@@ -103,6 +103,17 @@ TEST_CASE("formats: SARIF fingerprints depend on check and object only", "[repor
   CHECK(fp(a) != fp(render(sample({check("5.2.3", Status::kFail, {finding("web")})}), "sarif")));
 }
 
+TEST_CASE("formats: SARIF results have a relative pseudo-path that cannot climb out", "[report]") {
+  auto doc = nlohmann::json::parse(
+      render(sample({check("5.2.3", Status::kFail, {finding(".."), finding("a/b c")}), check("5.2.4", Status::kFail)}), "sarif"));
+  const auto& results = doc["runs"][0]["results"];
+  REQUIRE(results.size() == 3);
+  auto uri = [&](size_t i) { return results[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>(); };
+  CHECK(uri(0) == "kubernetes/Pod/shop/%2E%2E");
+  CHECK(uri(1) == "kubernetes/Pod/shop/a%2Fb%20c");
+  CHECK(uri(2) == "kubernetes/Cluster/ctx");  // a check-level result sits at the cluster
+}
+
 TEST_CASE("rollup: shared failures and the worst exit code", "[report]") {
   auto a = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kFail), check("5.2.3", Status::kPass)});
   auto b = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kWaived), check("5.2.3", Status::kFail)});
