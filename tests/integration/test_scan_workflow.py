@@ -258,10 +258,13 @@ class Workflow(unittest.TestCase):
         good = self.scan_json("good.json", "--checks", "1.2.1")
         notjson = self.write("x.txt", "hello")
         other = self.write("other.json", json.dumps({"schema_version": 99, "checks": []}))
+        rollup = self.write("rollup.json", json.dumps({"rollup_version": 1, "clusters": [], "shared_failures": [], "exit_code": 0}))
         cases = [
             ((good, "/nonexistent.json"), "rampart: /nonexistent.json: cannot read the report\n"),
             ((good, notjson), "rampart: %s: not valid JSON (give the JSON report: rampart scan --output json=FILE)\n" % notjson),
             ((other, good), "rampart: %s: not a rampart JSON report: schema_version 99 (this rampart reads 1)\n" % other),
+            ((good, rollup), "rampart: %s: not a rampart JSON report: it is the roll-up of several clusters; compare one "
+                             "cluster's reports (FILE.CLUSTER.json)\n" % rollup),
         ]
         for args, line in cases:
             with self.subTest(args=args):
