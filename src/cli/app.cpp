@@ -1,6 +1,8 @@
 #include "rampart/cli/app.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <exception>
 
 #include "rampart/cli/commands.h"
@@ -18,13 +20,20 @@ namespace {
 
 void print_error(const std::string& message) { std::fprintf(stderr, "rampart: %s\n", message.c_str()); }
 
+// The conventions terminal programs share: NO_COLOR set to anything non-empty (no-color.org)
+// and TERM=dumb (a terminal that cannot show escape sequences) both mean no colour.
+bool colour_allowed_by_environment() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return !(no_color && *no_color) && !(term && std::string_view(term) == "dumb");
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"rampart: a live Kubernetes cluster posture scanner (CIS Kubernetes Benchmark and more)",
                "rampart"};
   app.require_subcommand(1);
-  // Global options (-v, --no-color) may also follow the subcommand: `rampart inventory -vvv`.
   // Global options (-v, --no-color) may also follow the subcommand: `rampart scan -v`.
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
@@ -32,7 +41,10 @@ int run(int argc, char** argv) {
   global.argv.assign(argv, argv + argc);
   app.add_flag("-v,--verbose", global.verbosity, "More log output on stderr (repeat for debug, trace)");
   app.add_flag("--no-color", global.no_color, "Never colour the output");
-  app.parse_complete_callback([&global] { log::init(global.verbosity, !global.no_color); });
+  app.parse_complete_callback([&global] {
+    global.no_color = global.no_color || !colour_allowed_by_environment();
+    log::init(global.verbosity, !global.no_color);
+  });
 
   add_version_command(app, global);
   add_evidence_command(app, global);

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include "inputs.h"
 #include "progress.h"
@@ -51,7 +53,7 @@ struct ScanCliOptions {
 /// addresses may belong to a network the user is not on) plus those named on the command line.
 InventoryLoader make_loader(const ScanCliOptions& o, const probe::ProbeOptions& probe_opts,
                             const std::vector<probe::Target>& explicit_list) {
-  return [&o, probe_opts, explicit_list](const ClusterTarget& t) -> Result<LoadedCluster> {
+  return [&o, probe_opts, explicit_list](const ClusterTarget& t, const StageReporter& stage) -> Result<LoadedCluster> {
     InventorySource source = o.source;
     source.file = t.inventory_file;
     source.collected = t.collected;
@@ -74,7 +76,10 @@ InventoryLoader make_loader(const ScanCliOptions& o, const probe::ProbeOptions& 
       // A live scan always hands its (possibly empty) probe results to the checks, so they can
       // say "no etcd endpoint discovered" rather than "probes were not run"; a saved dump is
       // probed only at the targets named on the command line.
-      if (source.file.empty() || !targets.empty()) out.probes = probe::run_probes(targets, probe_opts);
+      if (source.file.empty() || !targets.empty()) {
+        stage("probing " + std::to_string(targets.size()) + (targets.size() == 1 ? " endpoint..." : " endpoints..."));
+        out.probes = probe::run_probes(targets, probe_opts);
+      }
     }
     return out;
   };
@@ -174,9 +179,9 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
   const OutputSpec* stdout_spec = nullptr;
   for (const auto& s : *outputs)
     if (s.file.empty()) stdout_spec = &s;
-  if (several && stdout_spec && stdout_spec->format != "text" && stdout_spec->format != "json")
-    throw CommandError("with several clusters stdout carries the roll-up (text or json); write " + stdout_spec->format +
-                           " to files with --output " + stdout_spec->format + "=FILE",
+  if (several && stdout_spec && !report::has_rollup_format(stdout_spec->format))
+    throw CommandError("with several clusters stdout carries the roll-up (text, json, html or prometheus); write " +
+                           stdout_spec->format + " to files with --output " + stdout_spec->format + "=FILE",
                        kExitError);
 
   // Evidence directories are claimed now: a bundle must be a new or empty directory.
@@ -223,7 +228,7 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
     if (auto w = write_outputs(*scan.report, specs, stdout_options, std::cout); !w) throw CommandError(w.error());
     if (writers[i]) {
       auto written = report::write_scan_evidence(*writers[i], *scan.report, scan.inventory, manifest_info(*scan.report, o, global),
-                                                 key ? &*key : nullptr);
+                                                 key ? &*key : nullptr, scan.probes ? &*scan.probes : nullptr);
       if (!written) throw CommandError(written.error());
       line.files.push_back(writers[i]->dir().string() + "/");
     }
@@ -239,9 +244,20 @@ void run_scan(const ScanCliOptions& o, const GlobalOptions& global) {
     command_exit_code() = rollup_input.front().exit_code;
     return;
   }
+  // The roll-up goes to stdout and, in the formats that have one, to the file each --output
+  // names (the clusters' own files carry their names: report.json beside report.A.json).
   auto rollup = report::make_rollup(rollup_input);
-  if (stdout_spec && stdout_spec->format == "json") std::cout << report::rollup_to_json(rollup).dump(2) << "\n";
-  else if (!stdout_spec || stdout_spec->format == "text") report::render_rollup_text(rollup, std::cout);
+  for (const auto& s : *outputs) {
+    if (!report::has_rollup_format(s.format)) continue;
+    std::map<std::string, std::string> links;  // the HTML roll-up links each cluster's page
+    if (!s.file.empty())
+      for (const auto& t : targets) links[t.name] = fs::path(path_for_cluster(s.file, t.name)).filename().string();
+    std::ostringstream buf;
+    report::render_rollup(rollup, s.format, links, buf);
+    if (s.file.empty()) std::cout << buf.str();
+    else if (auto w = write_file_atomic(s.file, buf.str()); !w) throw CommandError(w.error());
+  }
+  if (!stdout_spec) report::render_rollup_text(rollup, std::cout);
   std::cout.flush();
   command_exit_code() = rollup.exit_code;
 }

@@ -2,28 +2,22 @@
 
 #include <unistd.h>
 
-#include <cstdio>
+#include <string>
+
+#include "rampart/core/log.h"
 
 namespace rampart::cli {
 
 bool Progress::stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
 
+// The line is the logger's status line, so log lines (warnings, -v) are written above it
+// instead of being appended to it.
 void Progress::show(std::string_view what) {
-  if (!enabled_) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  // \r then erase-to-end-of-line: the previous, possibly longer, message disappears.
-  std::fprintf(stderr, "\r\033[Krampart: %.*s", static_cast<int>(what.size()), what.data());
-  std::fflush(stderr);
-  shown_ = true;
+  if (enabled_) log::set_status_line("rampart: " + std::string(what));
 }
 
 void Progress::clear() {
-  if (!enabled_) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!shown_) return;
-  std::fprintf(stderr, "\r\033[K");
-  std::fflush(stderr);
-  shown_ = false;
+  if (enabled_) log::set_status_line("");
 }
 
 }  // namespace rampart::cli

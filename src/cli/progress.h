@@ -1,8 +1,8 @@
 #pragma once
 // A one-line progress indicator on stderr ("rampart: evaluating 141 checks..."), redrawn in
 // place. Only when stderr is a terminal: in a CronJob log or a CI capture it would be noise, and
-// redirected stderr must stay exactly the log lines. Thread-safe (several clusters at once).
-#include <mutex>
+// redirected stderr must stay exactly the log lines. Log lines go above it (log::set_status_line).
+// Thread-safe (several clusters at once).
 #include <string>
 #include <string_view>
 
@@ -26,8 +26,6 @@ class Progress {
 
  private:
   bool enabled_;
-  bool shown_ = false;
-  std::mutex mu_;
 };
 
 }  // namespace rampart::cli

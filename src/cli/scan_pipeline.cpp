@@ -34,14 +34,14 @@ bool reaches_fail_on(const report::ScanReport& report, checks::Severity threshol
 
 ClusterScan scan_cluster(const ClusterTarget& target, const ScanSettings& settings, const InventoryLoader& load,
                          Progress* stages) {
-  ClusterScan out{target, std::nullopt, {}, std::nullopt};
+  ClusterScan out{target, std::nullopt, {}, std::nullopt, std::nullopt};
   auto stage = [&](const std::string& what) {
     if (stages) stages->show(what);
   };
   try {
     auto started = std::chrono::system_clock::now();
     stage(target.inventory_file.empty() ? "collecting " + target.name + "..." : "reading " + target.inventory_file + "...");
-    auto loaded = load(target);
+    auto loaded = load(target, stage);
     if (!loaded) {
       out.error = loaded.error();
       return out;
@@ -69,6 +69,7 @@ ClusterScan scan_cluster(const ClusterTarget& target, const ScanSettings& settin
     out.report->started_at = started;
     out.report->finished_at = finished;
     out.report->waivers = std::move(uses);
+    out.probes = std::move(loaded->probes);
   } catch (const std::exception& e) {
     // A bug in one cluster's scan must not take the others down with it.
     out.report.reset();

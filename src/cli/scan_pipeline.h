@@ -45,12 +45,15 @@ struct LoadedCluster {
   std::optional<probe::ProbeResults> probes;
 };
 
-using InventoryLoader = std::function<Result<LoadedCluster>(const ClusterTarget&)>;
+/// Names the step a loader is in ("probing 6 endpoints..."), for the progress line.
+using StageReporter = std::function<void(const std::string&)>;
+using InventoryLoader = std::function<Result<LoadedCluster>(const ClusterTarget&, const StageReporter&)>;
 
 struct ClusterScan {
   ClusterTarget target;
   std::optional<report::ScanReport> report;  ///< set when the scan ran
   report::InventorySummary inventory;
+  std::optional<probe::ProbeResults> probes;  ///< when probes ran: their transcripts, for evidence
   std::optional<Error> error;  ///< why it could not run
 };
 

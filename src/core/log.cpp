@@ -4,6 +4,8 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <string>
+#include <string_view>
 #include <vector>
 #include <unistd.h>
 
@@ -22,15 +24,36 @@ std::set<std::string>& secrets() {
   return s;
 }
 
-// Writes to stderr after scrubbing; base_sink does the locking.
+// The status line (set_status_line) and the lock that keeps it and log lines apart.
+std::mutex& status_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+std::string& status_line() {
+  static std::string s;
+  return s;
+}
+
+// "\r" then erase to the end of the line: whatever the status line showed disappears.
+constexpr std::string_view kEraseLine = "\r\033[K";
+
+void write_stderr(std::string_view bytes) {
+  ssize_t ignored = ::write(STDERR_FILENO, bytes.data(), bytes.size());
+  (void)ignored;
+}
+
+// Writes to stderr after scrubbing, above the status line when there is one; base_sink does
+// the locking of the sink itself.
 class ScrubbingSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
     std::string line = scrub(std::string_view(formatted.data(), formatted.size()));
-    ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
-    (void)ignored;
+    std::lock_guard lock(status_mutex());
+    if (!status_line().empty()) line = std::string(kEraseLine) + line + status_line();
+    write_stderr(line);
   }
   void flush_() override {}
 };
@@ -49,6 +72,13 @@ void init(int verbosity, bool /*color*/) {
   spdlog::set_default_logger(logger);
   // A failure while logging must never take the scan down.
   spdlog::set_error_handler([](const std::string&) {});
+}
+
+void set_status_line(std::string_view text) {
+  std::lock_guard lock(status_mutex());
+  if (text.empty() && status_line().empty()) return;
+  status_line() = text;
+  write_stderr(std::string(kEraseLine) + status_line());
 }
 
 void register_secret(std::string_view value) {

@@ -39,6 +39,10 @@ std::string str(const json& obj, const char* key) {
 Result<Parsed> parse(const json& doc, const std::string& name) {
   auto bad = [&](const std::string& why) { return fail(ErrorKind::kParse, "not a rampart JSON report: " + why, name); };
   if (!doc.is_object()) return bad("not a JSON object");
+  // The roll-up of several clusters is written where --output json=FILE points; each cluster's
+  // own report is beside it with the cluster's name in the file name.
+  if (doc.contains("rollup_version"))
+    return bad("it is the roll-up of several clusters; compare one cluster's reports (FILE.CLUSTER.json)");
   auto version = doc.find("schema_version");
   if (version == doc.end() || !version->is_number_integer()) return bad("no schema_version");
   if (version->get<int>() != kSchemaVersion)

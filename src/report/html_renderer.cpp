@@ -3,11 +3,13 @@
 // (no network, no other script), so even a resource name that slipped past escaping could not
 // run. Report data lives only in escaped element text and attributes, never inside the script.
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <set>
 
 #include "format_util.h"
 #include "rampart/report/evidence.h"
+#include "rampart/report/rollup.h"
 #include "renderers.h"
 
 namespace rampart::report {
@@ -88,6 +90,17 @@ constexpr const char* kScript = R"js(
 )js";
 
 std::string grade_class(const std::string& grade) { return "g-" + (grade.empty() ? std::string("-") : grade); }
+
+// The head every page shares: the CSP allows the inline style and (when given) script by hash
+// and nothing else, so the page loads nothing and runs nothing else.
+void render_head(const std::string& title, const char* script, std::ostream& out) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-" << detail::sha256_base64(kStyle)
+      << "'; script-src " << (script ? "'sha256-" + detail::sha256_base64(script) + "'" : std::string("'none'"))
+      << "; base-uri 'none'; form-action 'none'\">\n";
+  out << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out << "<title>" << xml_escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n";
+}
 
 void render_header(const ScanReport& r, std::ostream& out) {
   out << "<header>\n<h1>rampart posture report: " << xml_escape(detail::cluster_name(r)) << "</h1>\n<p class=\"meta\">";
@@ -222,11 +235,7 @@ void render_waivers(const ScanReport& r, std::ostream& out) {
 class HtmlRenderer : public Renderer {
  public:
   void render(const ScanReport& r, std::ostream& out) const override {
-    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-    out << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-" << detail::sha256_base64(kStyle)
-        << "'; script-src 'sha256-" << detail::sha256_base64(kScript) << "'; base-uri 'none'; form-action 'none'\">\n";
-    out << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    out << "<title>rampart report: " << xml_escape(detail::cluster_name(r)) << "</title>\n<style>" << kStyle << "</style>\n</head>\n";
+    render_head("rampart report: " + detail::cluster_name(r), kScript, out);
     out << "<body data-filter-ready=\"0\">\n";
     render_header(r, out);
     render_summary(r, out);
@@ -247,5 +256,45 @@ class HtmlRenderer : public Renderer {
 }  // namespace
 
 std::unique_ptr<Renderer> make_html_renderer() { return std::make_unique<HtmlRenderer>(); }
+
+void render_rollup_html(const Rollup& r, const std::map<std::string, std::string>& links, std::ostream& out) {
+  render_head("rampart roll-up: " + std::to_string(r.clusters.size()) + " clusters", nullptr, out);
+  out << "<body>\n<header>\n<h1>rampart roll-up: " << r.clusters.size() << " clusters</h1>\n<p class=\"meta\">exit code "
+      << r.exit_code << "</p>\n</header>\n";
+  out << "<section id=\"clusters\">\n<h2>Clusters</h2>\n<table id=\"cluster-table\"><thead><tr><th>Cluster</th><th>Score</th>"
+         "<th>Grade</th>";
+  for (auto st : detail::all_statuses()) out << "<th>" << checks::to_string(st) << "</th>";
+  out << "</tr></thead><tbody>\n";
+  for (const auto& c : r.clusters) {
+    out << "<tr class=\"cluster\" data-scanned=\"" << (c.scanned ? "1" : "0") << "\"><td>";
+    auto link = links.find(c.name);
+    if (c.scanned && link != links.end()) out << "<a href=\"" << xml_escape(link->second) << "\">" << xml_escape(c.name) << "</a>";
+    else out << xml_escape(c.name);
+    out << "</td>";
+    if (!c.scanned) {
+      out << "<td colspan=\"" << 2 + detail::all_statuses().size() << "\"><span class=\"badge st-ERROR\">NOT SCANNED</span> "
+          << xml_escape(c.error) << "</td></tr>\n";
+      continue;
+    }
+    out << "<td class=\"cluster-score\">" << detail::score_text(c.score) << "</td><td><span class=\"grade " << grade_class(c.grade) << "\">"
+        << xml_escape(c.grade) << "</span></td>";
+    for (auto st : detail::all_statuses()) out << "<td>" << detail::count_of(c.counts, st) << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</tbody></table>\n</section>\n<section id=\"shared\">\n<h2>Failures shared by several clusters</h2>\n";
+  if (r.shared.empty()) out << "<p>None.</p>\n";
+  else {
+    out << "<table id=\"shared-table\"><thead><tr><th>ID</th><th>Check</th><th>Severity</th><th>Clusters</th></tr></thead><tbody>\n";
+    for (const auto& s : r.shared) {
+      out << "<tr class=\"shared\"><td>" << xml_escape(s.check_id) << "</td><td>" << xml_escape(s.title) << "</td><td>"
+          << checks::to_string(s.severity) << "</td><td>";
+      for (size_t i = 0; i < s.clusters.size(); ++i) out << (i ? ", " : "") << xml_escape(s.clusters[i]);
+      out << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+  }
+  out << "</section>\n<footer>Written by rampart. Each cluster's own report holds its checks; this page loads nothing from "
+         "the network.</footer>\n</body>\n</html>\n";
+}
 
 }  // namespace rampart::report

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "format_util.h"
+#include "rampart/report/rollup.h"
 #include "renderers.h"
 
 namespace rampart::report {
@@ -50,25 +52,47 @@ std::string number(double v) {
   return buf;
 }
 
+// Writes families one after another; every sample gets the cluster label first, unless the
+// family set belongs to no single cluster (the roll-up), where the samples name their own.
 class Family {
  public:
-  Family(std::ostream& out, std::string cluster) : out_(out), cluster_(std::move(cluster)) {}
+  Family(std::ostream& out, std::optional<std::string> cluster) : out_(out), cluster_(std::move(cluster)) {}
 
   void header(const char* name, const char* help) {
     name_ = name;
     out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n";
   }
   void sample(double value, const std::vector<std::pair<const char*, std::string>>& labels = {}) {
-    out_ << name_ << "{cluster=\"" << label_value(cluster_) << "\"";
-    for (const auto& [k, v] : labels) out_ << "," << k << "=\"" << label_value(v) << "\"";
+    out_ << name_ << "{";
+    const char* sep = "";
+    if (cluster_) {
+      out_ << "cluster=\"" << label_value(*cluster_) << "\"";
+      sep = ",";
+    }
+    for (const auto& [k, v] : labels) {
+      out_ << sep << k << "=\"" << label_value(v) << "\"";
+      sep = ",";
+    }
     out_ << "} " << number(value) << "\n";
   }
 
  private:
   std::ostream& out_;
-  std::string cluster_;
+  std::optional<std::string> cluster_;
   std::string name_;
 };
+
+using SeverityStatusCounts = std::map<std::pair<checks::Severity, Status>, size_t>;
+
+// One sample per severity and status, zeros included, so a series never vanishes.
+void sample_every_pair(Family& m, const SeverityStatusCounts& counts) {
+  for (auto sev : detail::all_severities())
+    for (auto s : detail::all_statuses()) {
+      auto it = counts.find({sev, s});
+      m.sample(static_cast<double>(it == counts.end() ? 0 : it->second),
+               {{"severity", checks::to_string(sev)}, {"status", checks::to_string(s)}});
+    }
+}
 
 class PrometheusRenderer : public Renderer {
  public:
@@ -87,16 +111,18 @@ class PrometheusRenderer : public Renderer {
     m.header("rampart_checks", "Checks by status in this scan.");
     for (auto s : detail::all_statuses()) m.sample(static_cast<double>(detail::count_of(sc.counts, s)), {{"status", checks::to_string(s)}});
 
-    std::map<std::pair<checks::Severity, Status>, size_t> findings;
-    for (const auto& c : r.checks)
+    // Checks by their severity too: a failing check without findings (an unsupported version,
+    // a missing agent) has no finding to count, and "how many critical checks fail" is the
+    // first question of an alert.
+    SeverityStatusCounts by_severity, findings;
+    for (const auto& c : r.checks) {
+      ++by_severity[{c.severity, c.outcome.status}];
       for (const auto& f : c.outcome.findings) ++findings[{detail::finding_severity(c, f), f.status}];
+    }
+    m.header("rampart_checks_by_severity", "Checks by severity and status in this scan.");
+    sample_every_pair(m, by_severity);
     m.header("rampart_findings", "Resource-level findings by severity and status.");
-    for (auto sev : detail::all_severities())
-      for (auto s : detail::all_statuses()) {
-        auto it = findings.find({sev, s});
-        m.sample(static_cast<double>(it == findings.end() ? 0 : it->second),
-                 {{"severity", checks::to_string(sev)}, {"status", checks::to_string(s)}});
-      }
+    sample_every_pair(m, findings);
 
     m.header("rampart_check_status",
              "Status of one check: 0 PASS, 1 WARN, 2 FAIL, 3 ERROR, 4 MANUAL, 5 SKIP, 6 WAIVED.");
@@ -130,5 +156,19 @@ class PrometheusRenderer : public Renderer {
 }  // namespace
 
 std::unique_ptr<Renderer> make_prometheus_renderer() { return std::make_unique<PrometheusRenderer>(); }
+
+// The roll-up's own families only: each scanned cluster's file already has its series, and the
+// textfile collector refuses a series that two files in its directory both carry.
+void render_rollup_prometheus(const Rollup& r, std::ostream& out) {
+  Family m(out, std::nullopt);
+  m.header("rampart_rollup_cluster_scanned",
+           "1 when the cluster was scanned, 0 when it could not be (unreachable, rejected credential); its reports are missing then.");
+  for (const auto& c : r.clusters) m.sample(c.scanned ? 1 : 0, {{"cluster", c.name}});
+  m.header("rampart_rollup_shared_failure_clusters", "Clusters in which a check fails, for checks failing in more than one.");
+  for (const auto& s : r.shared)
+    m.sample(static_cast<double>(s.clusters.size()), {{"id", s.check_id}, {"severity", checks::to_string(s.severity)}});
+  m.header("rampart_rollup_exit_code", "Exit code of the whole run: 0, 2 (--fail-on reached), 1 (a cluster not scanned).");
+  m.sample(r.exit_code, {{"clusters", std::to_string(r.clusters.size())}});
+}
 
 }  // namespace rampart::report

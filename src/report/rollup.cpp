@@ -85,6 +85,18 @@ void render_rollup_text(const Rollup& r, std::ostream& out) {
   }
 }
 
+bool has_rollup_format(std::string_view format) {
+  return format == "text" || format == "json" || format == "html" || format == "prometheus";
+}
+
+void render_rollup(const Rollup& rollup, std::string_view format, const std::map<std::string, std::string>& links,
+                   std::ostream& out) {
+  if (format == "json") out << rollup_to_json(rollup).dump(2) << "\n";
+  else if (format == "html") render_rollup_html(rollup, links, out);
+  else if (format == "prometheus") render_rollup_prometheus(rollup, out);
+  else render_rollup_text(rollup, out);
+}
+
 nlohmann::json rollup_to_json(const Rollup& r) {
   using nlohmann::json;
   json clusters = json::array();

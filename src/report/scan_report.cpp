@@ -1,5 +1,7 @@
 #include "rampart/report/scan_report.h"
 
+#include "rampart/core/log.h"
+
 namespace rampart::report {
 
 std::vector<CollectionGap> collection_gaps(const collect::Inventory& inv) {
@@ -16,6 +18,32 @@ std::vector<CollectionGap> collection_gaps(const collect::Inventory& inv) {
 
 namespace rampart::report {
 
+namespace {
+
+void scrub(std::string& text) { text = log::scrub(text); }
+
+void scrub(std::vector<checks::Evidence>& evidence) {
+  for (auto& e : evidence) {
+    scrub(e.what);
+    scrub(e.value);
+  }
+}
+
+// Every format and the evidence bundle render from the report, so this is the one place where
+// whatever the checks quoted (a flag value, a probe answer, an API message) is passed through
+// the log scrubber: a registered credential, a bearer token or a private key never reaches a
+// report file, whichever format or bundle it is.
+void scrub(checks::Outcome& outcome) {
+  scrub(outcome.reason);
+  scrub(outcome.evidence);
+  for (auto& f : outcome.findings) {
+    scrub(f.message);
+    scrub(f.evidence);
+  }
+}
+
+}  // namespace
+
 ScanReport make_report(const collect::Inventory& inv, const checks::Catalog& catalog, std::vector<checks::CheckResult> results,
                        const std::vector<std::string>& workload_namespaces, const ReportContext& ctx) {
   ScanReport r;
@@ -30,6 +58,7 @@ ScanReport make_report(const collect::Inventory& inv, const checks::Catalog& cat
   r.sections = catalog.sections;
   r.score = score::compute(results, catalog.sections, workload_namespaces);
   r.checks = std::move(results);
+  for (auto& c : r.checks) scrub(c.outcome);
   return r;
 }
 

@@ -63,7 +63,9 @@ class Contexts(unittest.TestCase):
         roll = json.loads(r.stdout)
         self.assertEqual([(c["name"], c["scanned"]) for c in roll["clusters"]],
                          [("demo", True), ("hardened", True), ("down", False)])
-        self.assertEqual(sorted(os.listdir(out)), ["report.demo.json", "report.hardened.json"])
+        self.assertEqual(sorted(os.listdir(out)), ["report.demo.json", "report.hardened.json", "report.json"])
+        with open(os.path.join(out, "report.json")) as f:
+            self.assertEqual(json.load(f), roll, "the file named by --output json= holds the roll-up")
         self.assertEqual(sorted(os.listdir(evidence)), ["demo", "hardened"])
         demo = load_report(os.path.join(out, "report.demo.json"))
         hardened = load_report(os.path.join(out, "report.hardened.json"))

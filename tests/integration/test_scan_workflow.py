@@ -13,6 +13,7 @@ import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
+from formatcheck import parse_prometheus
 from jsonschema_lite import validate
 from reportlib import KUBEADM_COLLECTED, KUBEADM_DEMO, OSCAL_SCHEMA, cluster_inventory, load_report, run
 
@@ -257,10 +258,13 @@ class Workflow(unittest.TestCase):
         good = self.scan_json("good.json", "--checks", "1.2.1")
         notjson = self.write("x.txt", "hello")
         other = self.write("other.json", json.dumps({"schema_version": 99, "checks": []}))
+        rollup = self.write("rollup.json", json.dumps({"rollup_version": 1, "clusters": [], "shared_failures": [], "exit_code": 0}))
         cases = [
             ((good, "/nonexistent.json"), "rampart: /nonexistent.json: cannot read the report\n"),
             ((good, notjson), "rampart: %s: not valid JSON (give the JSON report: rampart scan --output json=FILE)\n" % notjson),
             ((other, good), "rampart: %s: not a rampart JSON report: schema_version 99 (this rampart reads 1)\n" % other),
+            ((good, rollup), "rampart: %s: not a rampart JSON report: it is the roll-up of several clusters; compare one "
+                             "cluster's reports (FILE.CLUSTER.json)\n" % rollup),
         ]
         for args, line in cases:
             with self.subTest(args=args):
@@ -279,12 +283,34 @@ class Workflow(unittest.TestCase):
         os.mkdir(out)
         r = run("scan", "--inventory", demo, "--inventory", hardened, "--inventory", broken,
                 "--output", "json=" + os.path.join(out, "report.json"), "--output", "prometheus=" + os.path.join(out, "rampart.prom"),
+                "--output", "html=" + os.path.join(out, "report.html"), "--output", "csv=" + os.path.join(out, "findings.csv"),
                 "--output", "json", "--evidence-dir", self.path("evidence"))
         self.assertEqual(r.returncode, 1, "a cluster that could not be scanned is the worst outcome")
         self.assertIn("rampart: cluster broken: %s: not valid inventory JSON" % broken, r.stderr)
         roll = json.loads(r.stdout)
         self.assertEqual([(c["name"], c["scanned"]) for c in roll["clusters"]], [("demo", True), ("hardened", True), ("broken", False)])
-        self.assertEqual(sorted(os.listdir(out)), ["rampart.demo.prom", "rampart.hardened.prom", "report.demo.json", "report.hardened.json"])
+        # Each cluster's files carry its name; the file named on the command line holds the
+        # roll-up in the formats that have one (csv has none).
+        self.assertEqual(sorted(os.listdir(out)), ["findings.demo.csv", "findings.hardened.csv", "rampart.demo.prom",
+                                                   "rampart.hardened.prom", "rampart.prom", "report.demo.html", "report.demo.json",
+                                                   "report.hardened.html", "report.hardened.json", "report.html", "report.json"])
+        self.assertEqual(read_json(os.path.join(out, "report.json")), roll)
+        prom = parse_prometheus(self, read_text(os.path.join(out, "rampart.prom")))
+        self.assertEqual([l for l, _ in prom["rampart_rollup_cluster_scanned"]],
+                         ['rampart_rollup_cluster_scanned{cluster="%s"} %d' % x for x in (("demo", 1), ("hardened", 1), ("broken", 0))])
+        self.assertEqual({re.search(r'id="([^"]+)"', l).group(1): v for l, v in prom.get("rampart_rollup_shared_failure_clusters", [])},
+                         {s_["id"]: 2 for s_ in roll["shared_failures"]})
+        self.assertEqual(prom["rampart_rollup_exit_code"][0][1], 1)
+        per_cluster = parse_prometheus(self, read_text(os.path.join(out, "rampart.demo.prom")))
+        self.assertFalse(set(prom) & set(per_cluster), "no series in two files of one textfile directory")
+        html = read_text(os.path.join(out, "report.html"))
+        self.assertIn('<a href="report.demo.html">demo</a>', html)
+        self.assertIn('<a href="report.hardened.html">hardened</a>', html)
+        self.assertRegex(html, r'<tr class="cluster" data-scanned="0"><td>broken</td><td colspan="9"><span class="badge st-ERROR">'
+                               r'NOT SCANNED</span> [^<]*not valid inventory JSON')
+        self.assertEqual(html.count('<tr class="shared">'), len(roll["shared_failures"]))
+        self.assertNotRegex(html, r"<script|(src|href)=\"(https?:)?//")
+        self.assertIn("script-src 'none'", html)
         self.assertEqual(sorted(os.listdir(self.path("evidence"))), ["demo", "hardened"])
         reports = {n: load_report(os.path.join(out, "report.%s.json" % n)) for n in ("demo", "hardened")}
         for c in roll["clusters"][:2]:
@@ -301,9 +327,12 @@ class Workflow(unittest.TestCase):
         self.assertRegex(text.stdout, r"\n  demo +\d+\.\d  [A-F] ")
         self.assertIn("== Failures shared by several clusters", text.stdout)
 
-        r = run("scan", "--inventory", demo, "--inventory", hardened, "--output", "html")
+        r = run("scan", "--inventory", demo, "--inventory", hardened, "--output", "csv")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("with several clusters stdout carries the roll-up", r.stderr)
+        self.assertIn("with several clusters stdout carries the roll-up (text, json, html or prometheus)", r.stderr)
+        r = run("scan", "--inventory", demo, "--inventory", hardened, "--output", "prometheus")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('rampart_rollup_cluster_scanned{cluster="hardened"} 1\n', r.stdout)
 
 
 if __name__ == "__main__":

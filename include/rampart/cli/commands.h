@@ -14,7 +14,7 @@ namespace rampart::cli {
 /// Options every subcommand shares.
 struct GlobalOptions {
   int verbosity = 0;
-  bool no_color = false;
+  bool no_color = false;  ///< --no-color, or NO_COLOR / TERM=dumb in the environment
   std::vector<std::string> argv;  ///< the whole command line (evidence manifests record it, redacted)
 };
 

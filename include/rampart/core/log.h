@@ -16,6 +16,11 @@ void init(int verbosity, bool color);
 /// are ignored (they would scrub ordinary words). Thread-safe.
 void register_secret(std::string_view value);
 
+/// A line kept at the bottom of stderr, below the log (the CLI's progress indicator, only on a
+/// terminal): it is drawn at once, and each log line erases it, is written, and draws it again,
+/// so the two never share a line. Empty erases it. Thread-safe.
+void set_status_line(std::string_view text);
+
 /// Replaces every registered secret and anything that looks like a bearer token or a PEM
 /// private key in `text`. Used by the sink and by code that records transcripts.
 std::string scrub(std::string_view text);

@@ -2,9 +2,11 @@
 // The roll-up of a scan of several clusters (`rampart scan --context A --context B`,
 // `--all-contexts`): one line per cluster (score, grade, counts, or why it could not be
 // scanned) and the failures the clusters share, so a platform team fixes a shared cause once.
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,5 +59,18 @@ int worst_exit_code(const std::vector<int>& codes);
 
 void render_rollup_text(const Rollup& rollup, std::ostream& out);
 nlohmann::json rollup_to_json(const Rollup& rollup);
+/// A self-contained page: each cluster's score, grade and counts (linked to its own HTML report
+/// through `links`, cluster name -> href, when it has one) and the shared failures.
+void render_rollup_html(const Rollup& rollup, const std::map<std::string, std::string>& links, std::ostream& out);
+/// Only the roll-up's own series (rampart_rollup_*): whether each cluster was scanned, the shared
+/// failures, the run's exit code. Each cluster's own file carries its scores.
+void render_rollup_prometheus(const Rollup& rollup, std::ostream& out);
+
+/// The formats a roll-up is written in ("text", "json", "html", "prometheus"); the others
+/// (junit, csv, sarif, oscal) describe one cluster's checks and have no roll-up.
+bool has_rollup_format(std::string_view format);
+/// The roll-up in one of those formats; `links` as for render_rollup_html.
+void render_rollup(const Rollup& rollup, std::string_view format, const std::map<std::string, std::string>& links,
+                   std::ostream& out);
 
 }  // namespace rampart::report

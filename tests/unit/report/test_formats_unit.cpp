@@ -2,11 +2,14 @@
 // diff of two reports, and escaping in every text format (hostile names come from clusters).
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <sstream>
 
+#include "rampart/core/log.h"
 #include "rampart/report/diff.h"
 #include "rampart/report/renderer.h"
 #include "rampart/report/rollup.h"
+#include "rampart/report/scan_evidence.h"
 #include "rampart/report/uuid.h"
 
 using namespace rampart;
@@ -100,6 +103,17 @@ TEST_CASE("formats: SARIF fingerprints depend on check and object only", "[repor
   CHECK(fp(a) != fp(render(sample({check("5.2.3", Status::kFail, {finding("web")})}), "sarif")));
 }
 
+TEST_CASE("formats: SARIF results have a relative pseudo-path that cannot climb out", "[report]") {
+  auto doc = nlohmann::json::parse(
+      render(sample({check("5.2.3", Status::kFail, {finding(".."), finding("a/b c")}), check("5.2.4", Status::kFail)}), "sarif"));
+  const auto& results = doc["runs"][0]["results"];
+  REQUIRE(results.size() == 3);
+  auto uri = [&](size_t i) { return results[i]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>(); };
+  CHECK(uri(0) == "kubernetes/Pod/shop/%2E%2E");
+  CHECK(uri(1) == "kubernetes/Pod/shop/a%2Fb%20c");
+  CHECK(uri(2) == "kubernetes/Cluster/ctx");  // a check-level result sits at the cluster
+}
+
 TEST_CASE("rollup: shared failures and the worst exit code", "[report]") {
   auto a = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kFail), check("5.2.3", Status::kPass)});
   auto b = sample({check("5.2.1", Status::kFail), check("5.2.2", Status::kWaived), check("5.2.3", Status::kFail)});
@@ -118,6 +132,79 @@ TEST_CASE("rollup: shared failures and the worst exit code", "[report]") {
   report::render_rollup_text(roll, text);
   CHECK(text.str().find("down                             NOT SCANNED: unreachable") != std::string::npos);
   CHECK(report::rollup_to_json(roll)["shared_failures"][0]["clusters"].size() == 3);
+}
+
+TEST_CASE("rollup: the html page links scanned clusters and the prometheus file has only roll-up series", "[report]") {
+  auto a = sample({check("5.2.1", Status::kFail)});
+  auto b = sample({check("5.2.1", Status::kFail)});
+  auto roll = report::make_rollup({{"a", &a, "", {}, 0}, {"<b>", &b, "", {}, 0}, {"down", nullptr, "refused <x>", {}, 1}});
+  std::ostringstream html;
+  report::render_rollup(roll, "html", {{"a", "report.a.html"}, {"down", "report.down.html"}}, html);
+  CHECK(html.str().find("<a href=\"report.a.html\">a</a>") != std::string::npos);
+  CHECK(html.str().find("<td>&lt;b&gt;</td>") != std::string::npos);       // no link given: plain text
+  CHECK(html.str().find("report.down.html") == std::string::npos);         // not scanned: nothing to link
+  CHECK(html.str().find("NOT SCANNED</span> refused &lt;x&gt;") != std::string::npos);
+  CHECK(html.str().find("<script") == std::string::npos);
+  std::ostringstream prom;
+  report::render_rollup(roll, "prometheus", {}, prom);
+  CHECK(prom.str().find("rampart_rollup_cluster_scanned{cluster=\"down\"} 0\n") != std::string::npos);
+  CHECK(prom.str().find("rampart_rollup_shared_failure_clusters{id=\"5.2.1\",severity=\"high\"} 2\n") != std::string::npos);
+  CHECK(prom.str().find("rampart_rollup_exit_code{clusters=\"3\"} 1\n") != std::string::npos);
+  CHECK(prom.str().find("rampart_score") == std::string::npos);
+  CHECK(report::has_rollup_format("json"));
+  CHECK_FALSE(report::has_rollup_format("csv"));
+}
+
+TEST_CASE("evidence files: probes.json and each check's transcripts of the endpoints it names", "[report]") {
+  auto named = finding("x");
+  named.resource = {"NetworkEndpoint", "", "kubelet://10.0.0.1:10250"};
+  auto in_evidence = check("5.2.2", Status::kPass);
+  in_evidence.outcome.evidence.push_back({"probe", "RMP-101 kubelet://10.0.0.1:1025", "PASS: closed"});
+  auto r = sample({check("5.2.1", Status::kFail, {named}), in_evidence, check("5.2.3", Status::kFail, {finding("web")})});
+  probe::ProbeResults probes;
+  for (int port : {10250, 1025}) {
+    probe::ProbeResult p;
+    p.target = {probe::TargetKind::kKubelet, "10.0.0.1", port, "cp-1", "node/cp-1 InternalIP"};
+    probe::Exchange x;
+    x.request = "GET /pods HTTP/1.1\r\nAuthorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\r\n\r\n";
+    x.status_line = "HTTP/1.1 200 OK";
+    p.exchanges.push_back(x);
+    probes.results.push_back(p);
+  }
+  auto files = report::scan_evidence_files(r, {}, &probes);
+  std::map<std::string, nlohmann::json> docs;
+  for (const auto& f : files)
+    if (f.path.size() > 5 && f.path.substr(f.path.size() - 5) == ".json") docs[f.path] = nlohmann::json::parse(f.content);
+  REQUIRE(docs.count("probes.json"));
+  CHECK(docs["probes.json"]["results"].size() == 2);
+  // The finding names :10250 only; the evidence names :1025, which is not a prefix match of it.
+  REQUIRE(docs["checks/5.2.1.json"]["probe_transcripts"].size() == 1);
+  CHECK(docs["checks/5.2.1.json"]["probe_transcripts"][0]["target"]["port"] == 10250);
+  REQUIRE(docs["checks/5.2.2.json"]["probe_transcripts"].size() == 1);
+  CHECK(docs["checks/5.2.2.json"]["probe_transcripts"][0]["target"]["port"] == 1025);
+  CHECK_FALSE(docs["checks/5.2.3.json"].contains("probe_transcripts"));
+  for (const auto& f : files) CHECK(f.content.find("abcdefghijklmnopqrstuvwxyz0123456789") == std::string::npos);
+  CHECK(report::scan_evidence_files(r, {}, nullptr).size() == files.size() - 1);  // no probes.json
+}
+
+TEST_CASE("formats: credentials quoted by a check never reach any format", "[report]") {
+  const std::string registered = "s3cr3t-registered-value-7f3a";
+  log::register_secret(registered);
+  auto leaky = finding("web");
+  leaky.message = "answered with Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345";
+  leaky.evidence.push_back({"flags", "--password-file", "x " + registered});
+  auto c = check("5.2.1", Status::kFail, {leaky});
+  c.outcome.reason = "saw " + registered;
+  c.outcome.evidence.push_back({"probe", "Bearer abcdefghijklmnopqrstuvwxyz012345", "ok"});
+  checks::Catalog catalog;
+  catalog.sections = {{"5.2", "Pod security"}};
+  auto r = report::make_report(collect::Inventory{}, catalog, {c}, {}, report::ReportContext{"0.0.0-test", "", "live", {}, {}, {}, {}});
+  for (const auto& format : report::known_formats()) {
+    std::string out = render(r, format.c_str());
+    CHECK(out.find(registered) == std::string::npos);
+    CHECK(out.find("abcdefghijklmnopqrstuvwxyz012345") == std::string::npos);
+  }
+  CHECK(r.checks[0].outcome.findings[0].message == "answered with Authorization: Bearer [REDACTED]");
 }
 
 TEST_CASE("diff: new, fixed and changed failures", "[report]") {
