@@ -10,6 +10,7 @@
 #include "rampart/cli/connection.h"
 #include "rampart/client/discovery.h"
 #include "rampart/collect/access_check.h"
+#include "rampart/collect/whoami.h"
 #include "rampart/collect/api_calls.h"
 
 namespace rampart::cli {
@@ -29,7 +30,8 @@ std::string call_label(const collect::AccessCheck& c) {
   return label;
 }
 
-nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const config::RestConfig& rest) {
+nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const config::RestConfig& rest,
+                       const collect::ScannerIdentity& who) {
   nlohmann::json calls = nlohmann::json::array();
   for (const auto& c : checks) {
     nlohmann::json j = {{"verb", c.call.verb},           {"group", c.call.group},
@@ -42,7 +44,10 @@ nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const co
     if (!c.error.empty()) j["error"] = c.error;
     calls.push_back(std::move(j));
   }
-  return {{"server", rest.server}, {"context", rest.context}, {"calls", calls}};
+  return {{"server", rest.server},
+          {"context", rest.context},
+          {"authenticated_as", {{"user", who.user}, {"groups", who.groups}, {"source", who.source}}},
+          {"calls", calls}};
 }
 
 void run_auth_check(const AuthOptions& o) {
@@ -52,6 +57,7 @@ void run_auth_check(const AuthOptions& o) {
   auto server = client::discover(*connection->api);
   if (!server && server.error().kind != ErrorKind::kForbidden)
     throw CommandError(connection_failure(server.error(), connection->rest), kExitError);
+  collect::ScannerIdentity who = collect::whoami(*connection->api, credential_claims(connection->rest));
   auto checks = collect::check_access(*connection->api, o.namespaces);
   if (!checks) throw CommandError(connection_failure(checks.error(), connection->rest), kExitError);
 
@@ -62,10 +68,14 @@ void run_auth_check(const AuthOptions& o) {
   command_exit_code() = required_denied ? kExitFindings : kExitOk;
 
   if (o.output == "json") {
-    std::printf("%s\n", to_json(*checks, connection->rest).dump(2).c_str());
+    std::printf("%s\n", to_json(*checks, connection->rest, who).dump(2).c_str());
     return;
   }
-  std::printf("server:  %s (context %s)\n\n", connection->rest.server.c_str(), connection->rest.context.c_str());
+  std::printf("server:  %s (context %s)\n", connection->rest.server.c_str(), connection->rest.context.c_str());
+  std::string groups;
+  for (const auto& g : who.groups) groups += (groups.empty() ? "" : ", ") + g;
+  if (who.user.empty()) std::printf("user:    unknown (%s)\n\n", who.error.c_str());
+  else std::printf("user:    %s [%s] (%s)\n\n", who.user.c_str(), groups.c_str(), who.source.c_str());
   std::printf("%-70s %s\n", "CALL", "ALLOWED");
   for (const auto& c : *checks) {
     std::string label = call_label(c) + (c.call.optional ? " [optional]" : "");

@@ -25,6 +25,13 @@ void add_connection_options(CLI::App* cmd, ConnectionOptions& o) {
       ->group(group);
 }
 
+std::optional<config::ClaimedIdentity> credential_claims(const config::RestConfig& rest) {
+  // Sources cache what they return, so this read costs nothing extra later.
+  auto credential = rest.credentials->get(false);
+  if (!credential) return std::nullopt;
+  return config::claimed_identity(*credential);
+}
+
 Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   auto bad = [&] {
     return fail(ErrorKind::kUsage, "invalid duration '" + std::string(text) + "' (use e.g. 30s, 2m, 1m30s, 500ms)");

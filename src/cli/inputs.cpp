@@ -1,7 +1,5 @@
 #include "inputs.h"
 
-#include "rampart/config/claimed_identity.h"
-
 #include "rampart/cli/app.h"
 #include "rampart/cli/commands.h"
 #include "rampart/collect/collector.h"
@@ -43,9 +41,7 @@ LoadedInventory load_inventory_or_throw(const InventorySource& source) {
   options.excluded_namespaces = source.excluded_namespaces;
   options.kubelet_config = !source.no_kubelet_config;
   options.context = connection->rest.context;
-  // Read once here (sources cache it); the collector keeps only the claimed user and groups.
-  if (auto credential = connection->rest.credentials->get(false))
-    options.claimed_identity = config::claimed_identity(*credential);
+  options.claimed_identity = credential_claims(connection->rest);
   auto inventory = collect::collect(*connection->api, options);
   if (!inventory) throw CommandError(connection_failure(inventory.error(), connection->rest), kExitError);
   return {std::move(*inventory), connection->rest.server};

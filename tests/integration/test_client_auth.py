@@ -178,6 +178,8 @@ class ClientAuthTest(unittest.TestCase):
         proc = run_rampart("auth", "check", "--kubeconfig", self.sim.kubeconfig("limited"), "-o", "json")
         self.assertEqual(proc.returncode, 0, proc.stderr)  # only optional calls are refused
         calls = json.loads(proc.stdout)["calls"]
+        self.assertEqual(json.loads(proc.stdout)["authenticated_as"],
+                         {"user": "limited", "groups": ["system:authenticated"], "source": "SelfSubjectReview"})
         denied = sorted((c["resource"], c["subresource"]) for c in calls if not c["allowed"])
         self.assertEqual(denied, [("nodes", "proxy"), ("secrets", "")])
         self.assertEqual(len(calls), 21)
@@ -196,6 +198,7 @@ class ClientAuthTest(unittest.TestCase):
         admin = run_rampart("auth", "check", "--kubeconfig", self.sim.kubeconfig("admin"))
         self.assertEqual(admin.returncode, 0, admin.stderr)
         self.assertIn("every call the collector makes is allowed", admin.stdout)
+        self.assertIn("user:    admin [system:masters, system:authenticated] (SelfSubjectReview)\n", admin.stdout)
         reviews = [r for r in self.sim.requests() if r["path"].endswith("/selfsubjectaccessreviews")]
         self.assertTrue(reviews)
         self.assertTrue(all(r["method"] == "POST" for r in reviews))

@@ -4,6 +4,7 @@
 // and validates them the same way.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,7 @@
 
 #include "rampart/client/api_client.h"
 #include "rampart/client/http_client.h"
+#include "rampart/config/claimed_identity.h"
 #include "rampart/config/rest_config.h"
 #include "rampart/core/error.h"
 
@@ -40,6 +42,10 @@ struct Connection {
 
 /// Loads the kubeconfig (or in-cluster config) and prepares the client. No request is sent.
 [[nodiscard]] Result<Connection> connect(const ConnectionOptions& options);
+
+/// What the connection's credential says about who it is (a service-account token's `sub`, a
+/// client certificate's CN/O); nullopt when it says nothing or cannot be read now.
+[[nodiscard]] std::optional<config::ClaimedIdentity> credential_claims(const config::RestConfig& rest);
 
 /// A Go-style duration as kubectl's --request-timeout takes it: "30s", "1m30s", "500ms", "2h";
 /// a bare number is seconds; "0" is zero.
