@@ -1,5 +1,7 @@
 #include "format_util.h"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 
 #include <cstdio>
@@ -74,6 +76,10 @@ std::string cluster_name(const ScanReport& report) {
 
 bool is_failure_like(checks::Status s) {
   return s == checks::Status::kFail || s == checks::Status::kWarn || s == checks::Status::kWaived;
+}
+
+bool is_about_scanner(const checks::Finding& finding) {
+  return std::find(finding.tags.begin(), finding.tags.end(), "self") != finding.tags.end();
 }
 
 std::string sha256_base64(std::string_view data) {

@@ -42,6 +42,9 @@ std::string cluster_name(const ScanReport& report);
 /// A FAIL/WARN/WAIVED check or finding: something that needs attention or was accepted.
 bool is_failure_like(checks::Status s);
 
+/// A finding about rampart itself (tag "self": the identity the scan ran as, or its own pod).
+bool is_about_scanner(const checks::Finding& finding);
+
 /// Base64 of the SHA-256 of `data` (a CSP source hash: 'sha256-...').
 std::string sha256_base64(std::string_view data);
 

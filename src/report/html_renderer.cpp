@@ -29,6 +29,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .g-A{background:#1a7f37}.g-B{background:#4d9a2b}.g-C{background:#9a6700}.g-D{background:#bc4c00}.g-F{background:#cf222e}.g--{background:#6e7781}
 ul.counts{list-style:none;padding:0;margin:0;display:flex;gap:8px;flex-wrap:wrap}
 .badge{display:inline-block;min-width:58px;text-align:center;padding:1px 6px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
+.self{display:inline-block;padding:0 6px;border:1px solid #555;border-radius:10px;font-size:12px}
 .st-PASS{background:var(--pass)}.st-FAIL{background:var(--fail)}.st-WARN{background:var(--warn)}.st-MANUAL{background:var(--manual)}
 .st-SKIP{background:var(--skip)}.st-ERROR{background:var(--error)}.st-WAIVED{background:var(--waived)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
@@ -107,6 +108,7 @@ void render_header(const ScanReport& r, std::ostream& out) {
   out << xml_escape(r.benchmark) << " &middot; " << xml_escape(r.scanner_name) << " " << xml_escape(r.scanner_version);
   if (!r.cluster.server.empty()) out << " &middot; API server " << xml_escape(r.cluster.server);
   if (!r.cluster.git_version.empty()) out << " &middot; Kubernetes " << xml_escape(r.cluster.git_version);
+  if (!r.scanned_as.user.empty()) out << " &middot; scanned as " << xml_escape(r.scanned_as.user);
   if (!r.generated_at.empty()) out << " &middot; generated " << xml_escape(r.generated_at);
   out << " &middot; source " << xml_escape(r.source) << "</p>\n</header>\n";
 }
@@ -206,6 +208,7 @@ void render_check(const checks::CheckResult& c, std::ostream& out) {
         << checks::to_string(f.status) << "\">" << checks::to_string(f.status) << "</span> <span class=\"res\">"
         << xml_escape(detail::resource_label(f.resource)) << "</span> (" << checks::to_string(detail::finding_severity(c, f))
         << "): " << xml_escape(f.message);
+    if (detail::is_about_scanner(f)) out << " <span class=\"self\">rampart itself</span>";
     render_evidence(f.evidence, out);
     if (f.waiver) out << "<div class=\"waiver\">" << xml_escape(detail::waiver_note(*f.waiver)) << "</div>";
     out << "</div>\n";

@@ -115,6 +115,7 @@ class TextRenderer : public Renderer {
       // A lone finding usually is the reason itself: name the resource without repeating it.
       if (!(c.outcome.findings.size() == 1 && f.message == c.outcome.reason)) out << ": " << f.message;
       if (f.severity && *f.severity != c.severity) out << " [" << checks::to_string(*f.severity) << "]";
+      if (detail::is_about_scanner(f)) out << " [rampart itself]";
       out << "\n";
       if (f.waiver) out << "               " << detail::waiver_note(*f.waiver) << "\n";
       if (opts_.verbose)

@@ -229,3 +229,20 @@ TEST_CASE("diff: new, fixed and changed failures", "[report]") {
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().describe() == "x.json: not a rampart JSON report: not a JSON object");
 }
+
+TEST_CASE("formats: findings about rampart itself are marked, and whom it scanned as is named", "[report]") {
+  auto own = finding("rampart-scan-1");
+  own.tags = {"self"};
+  auto r = sample({check("5.2.2", Status::kFail, {own, finding("web")})});
+  r.scanned_as = {"system:serviceaccount:rampart:rampart", {}, "SelfSubjectReview", "in-cluster", {}, ""};
+  std::string text = render(r, "text");
+  CHECK(text.find("Scanned as: system:serviceaccount:rampart:rampart (SelfSubjectReview)\n") != std::string::npos);
+  CHECK(text.find("shop/rampart-scan-1: message about rampart-scan-1 [rampart itself]\n") != std::string::npos);
+  CHECK(text.find("shop/web: message about web\n") != std::string::npos);
+  std::string html = render(r, "html");
+  CHECK(html.find("scanned as system:serviceaccount:rampart:rampart") != std::string::npos);
+  CHECK(html.find("message about rampart-scan-1 <span class=\"self\">rampart itself</span>") != std::string::npos);
+  CHECK(html.find("message about web <span") == std::string::npos);
+  auto json = nlohmann::json::parse(render(r, "json"));
+  CHECK(json["scanned_as"]["user"] == "system:serviceaccount:rampart:rampart");
+}
