@@ -1,8 +1,9 @@
 """deploy/: every manifest parses, the scanner pod is hardened, RBAC is least privilege, and the
 image's runtime packages carry every library the built binary needs.
 
-No container engine runs here, so the image is not built; the Dockerfile is checked as text and
-against the real binary's shared-library needs. Manifests are parsed by kubectl itself, offline
+The image is not built here (that takes root and minutes: scripts/image-smoke builds it with
+buildah and runs it); the Dockerfile is checked as text and against the real binary's
+shared-library needs. Manifests are parsed by kubectl itself, offline
 (`kubectl kustomize` and `kubectl annotate --local -o json`); there is no API server to validate
 them against a schema, so the fields that matter are checked one by one below.
 
