@@ -216,7 +216,7 @@ def oscal_control_id(check_id):
 
 
 def check_oscal(t, text, report):
-    """Assessment results valid against the OSCAL schema kept in testdata/: the scan as the
+    """Assessment results valid against NIST's official OSCAL 1.1.2 schema (testdata/oscal/): the scan as the
     result, one reviewed control per check, one finding per failed (or waived) control, every
     reference resolving and every UUID a unique version-5 UUID. Returns the document."""
     doc = json.loads(text)

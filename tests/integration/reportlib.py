@@ -1,5 +1,6 @@
 """Helpers for the report-format tests: run rampart, build inventories from the simulator's
-cluster descriptions, and validate every JSON report a test produces against the schema.
+cluster descriptions, and validate every JSON report a test produces against the schema (and OSCAL
+documents against NIST's official OSCAL schema).
 
 Python 3 standard library only.
 """
@@ -18,7 +19,9 @@ KUBEADM_COLLECTED = ("networkpolicies,mutatingwebhookconfigurations,customresour
 
 with open(os.path.join(SRC, "docs", "report.schema.json")) as _f:
     REPORT_SCHEMA = json.load(_f)
-with open(os.path.join(SRC, "testdata", "oscal", "assessment-results.subset.schema.json")) as _f:
+# NIST's official OSCAL 1.1.2 schema (all models); an assessment-results document must match it
+# as a whole. Provenance: testdata/oscal/README.md.
+with open(os.path.join(SRC, "testdata", "oscal", "oscal_complete_schema-1.1.2.json")) as _f:
     OSCAL_SCHEMA = json.load(_f)
 
 

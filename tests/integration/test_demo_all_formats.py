@@ -1,6 +1,6 @@
 """One live scan of the simulated demo cluster (tests/sim/, kubelets and probes on) writes every
 format and a signed evidence bundle, and each is validated: JSON against docs/report.schema.json,
-JUnit, CSV and SARIF parsed, Prometheus lines parsed, OSCAL against the schema in testdata/, the
+JUnit, CSV and SARIF parsed, Prometheus lines parsed, OSCAL against NIST's official schema in testdata/, the
 HTML self-contained and rendered in headless Chromium (screenshot kept, its path printed). The
 bundle verifies, carries the probe transcripts (what was sent, what came back, TLS details), the
 cluster identity and a command line without the credential, and the credential appears in no

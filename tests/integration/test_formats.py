@@ -140,7 +140,7 @@ class Formats(unittest.TestCase):
 
     # ------------------------------------------------------------ oscal
 
-    def test_oscal_against_the_schema_subset(self):
+    def test_oscal_against_the_official_schema(self):
         doc = check_oscal(self, self.read("oscal"), self.report)
         res = doc["assessment-results"]["results"][0]
         controls = [c["control-id"] for c in res["reviewed-controls"]["control-selections"][0]["include-controls"]]
