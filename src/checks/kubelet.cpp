@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <set>
 
-#include <yaml-cpp/yaml.h>
 
 #include "probe_rules.h"
+#include "rampart/collect/kube_proxy.h"
 #include "rbac_common.h"
 
 namespace rampart::checks {
@@ -266,31 +266,25 @@ Outcome kube_proxy_metrics(const ScanView& v) {
   };
   bool pods_seen = false;
   for (const auto& p : v.inv.pods) {
-    if (p.meta.namespace_ != "kube-system") continue;
-    auto app = p.meta.labels.find("k8s-app");
-    if (!((app != p.meta.labels.end() && app->second == "kube-proxy") || p.meta.name.starts_with("kube-proxy-"))) continue;
+    if (!collect::is_kube_proxy_pod(p)) continue;
     pods_seen = true;
     for (const auto& c : p.containers) {
-      std::vector<std::string> argv = c.command;
-      argv.insert(argv.end(), c.args.begin(), c.args.end());
-      collect::Flags flags = parse_flags(argv);
+      collect::Flags flags = parse_flags(collect::command_line(c));
       if (auto addr = FlagReader{flags}.value("metrics-bind-address"))
         judge(pod_ref(p), Evidence{"flags", p.meta.name + ": kube-proxy --metrics-bind-address", *addr}, *addr);
     }
   }
   if (v.inv.kube_proxy_config) {
-    std::string addr;
-    try {
-      YAML::Node cfg = YAML::Load(*v.inv.kube_proxy_config);
-      if (cfg.IsMap() && cfg["metricsBindAddress"] && cfg["metricsBindAddress"].IsScalar())
-        addr = cfg["metricsBindAddress"].as<std::string>();
-    } catch (const YAML::Exception& e) {
+    auto addr = collect::config_metrics_bind_address(*v.inv.kube_proxy_config);
+    if (!addr)
       findings.push_back(Finding{Status::kError, ref("ConfigMap", "kube-system", "kube-proxy"),
-                                 "config.conf is not valid YAML: " + e.msg, {}, {}, {}, {}});
-    }
-    if (findings.empty() || findings.back().status != Status::kError)
+                                 "config.conf is not valid YAML: " + addr.error().message, {}, {}, {}, {}});
+    if (findings.empty() || findings.back().status != Status::kError) {
+      std::string value = addr.value_or("");
       judge(ref("ConfigMap", "kube-system", "kube-proxy"),
-            api("ConfigMap kube-system/kube-proxy config.conf metricsBindAddress", addr.empty() ? "(empty: default 127.0.0.1:10249)" : addr), addr);
+            api("ConfigMap kube-system/kube-proxy config.conf metricsBindAddress", value.empty() ? "(empty: default 127.0.0.1:10249)" : value),
+            value);
+    }
   } else if (pods_seen) {
     findings.push_back(Finding{Status::kError, ref("ConfigMap", "kube-system", "kube-proxy"),
                                "ConfigMap kube-system/kube-proxy was not collected, so metricsBindAddress is unknown", {}, {}, {}, {}});

@@ -4,9 +4,8 @@
 #include <charconv>
 #include <optional>
 
-#include <yaml-cpp/yaml.h>
-
 #include "rampart/collect/flags.h"
+#include "rampart/collect/kube_proxy.h"
 
 namespace rampart::probe {
 namespace {
@@ -139,25 +138,14 @@ void add_nodes(std::vector<Target>& out, const Inventory& inv) {
 std::optional<int> kube_proxy_metrics_port(const Inventory& inv) {
   std::optional<std::string> address;
   for (const auto& p : inv.pods) {  // kube-proxy's command line overrides its configuration file
-    auto app = p.meta.labels.find("k8s-app");
-    if (p.meta.namespace_ != "kube-system" || app == p.meta.labels.end() || app->second != "kube-proxy") continue;
-    for (const auto& c : p.containers) {
-      std::vector<std::string> argv = c.command;
-      argv.insert(argv.end(), c.args.begin(), c.args.end());
-      Flags flags = collect::parse_flags(argv);
-      if (auto value = flags.last("metrics-bind-address")) address = *value;
-    }
+    if (!collect::is_kube_proxy_pod(p)) continue;
+    for (const auto& c : p.containers)
+      if (auto value = collect::parse_flags(collect::command_line(c)).last("metrics-bind-address")) address = *value;
     if (address) break;
   }
-  if (!address && inv.kube_proxy_config) {
-    try {
-      YAML::Node cfg = YAML::Load(*inv.kube_proxy_config);
-      if (cfg.IsMap() && cfg["metricsBindAddress"] && cfg["metricsBindAddress"].IsScalar())
-        address = cfg["metricsBindAddress"].as<std::string>();
-    } catch (const YAML::Exception&) {
-      // 4.3.1 reports the broken file; probing keeps the default port.
-    }
-  }
+  // A broken file is 4.3.1's to report; probing keeps the default port.
+  if (!address && inv.kube_proxy_config)
+    if (auto configured = collect::config_metrics_bind_address(*inv.kube_proxy_config)) address = *configured;
   int port = address ? port_of_bind_address(*address).value_or(10249) : 10249;
   if (port == 0) return std::nullopt;
   return port;
