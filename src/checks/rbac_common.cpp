@@ -67,7 +67,7 @@ bool is_self(const ScanView& v, const collect::Subject& s) {
   const auto& id = *v.opts.self;
   if (s.kind == "User") return s.name == id.user;
   if (s.kind == "Group") return std::find(id.groups.begin(), id.groups.end(), s.name) != id.groups.end();
-  if (s.kind == "ServiceAccount") return id.user == "system:serviceaccount:" + s.namespace_ + ":" + s.name;
+  if (s.kind == "ServiceAccount") return is_scanner_service_account(v, s.namespace_, s.name);
   return false;
 }
 

@@ -46,7 +46,7 @@ nlohmann::json to_json(const std::vector<collect::AccessCheck>& checks, const co
   }
   return {{"server", rest.server},
           {"context", rest.context},
-          {"authenticated_as", {{"user", who.user}, {"groups", who.groups}, {"source", who.source}}},
+          {"authenticated_as", collect::identity_summary(who)},
           {"calls", calls}};
 }
 

@@ -28,6 +28,10 @@ Result<ScannerIdentity> parse_self_subject_review(const json& review) {
   return out;
 }
 
+json identity_summary(const ScannerIdentity& who) {
+  return {{"user", who.user}, {"groups", who.groups}, {"source", who.source}};
+}
+
 ScannerIdentity whoami(client::ApiClient& api, const std::optional<config::ClaimedIdentity>& claimed) {
   ScannerIdentity out;
   auto answer = api.post_json(kSelfSubjectReviewPath, self_subject_review_body(), "create selfsubjectreviews");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence_detail.h"
+#include "rampart/collect/whoami.h"
 #include "rampart/report/evidence.h"
 
 namespace rampart::report {
@@ -23,7 +24,7 @@ nlohmann::json manifest_json(const ManifestInfo& info, const std::vector<FileDig
                   {"server_version", c.git_version},
                   {"platform", c.platform},
                   {"kube_system_uid", c.kube_system_uid}};
-  j["scanned_as"] = {{"user", info.scanned_as.user}, {"groups", info.scanned_as.groups}, {"source", info.scanned_as.source}};
+  j["scanned_as"] = collect::identity_summary(info.scanned_as);
   j["started_at"] = format_rfc3339_utc(info.started_at);
   j["finished_at"] = format_rfc3339_utc(info.finished_at);
   j["command_line"] = info.command_line;

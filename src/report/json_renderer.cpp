@@ -2,6 +2,7 @@
 // model's (catalog order, sorted findings), so the same scan gives the same bytes.
 #include <optional>
 
+#include "rampart/collect/whoami.h"
 #include "rampart/report/evidence.h"
 #include "rampart/report/renderer.h"
 
@@ -113,7 +114,7 @@ json document(const ScanReport& r, bool with_checks) {
                     {"version", r.cluster.git_version},
                     {"platform", r.cluster.platform},
                     {"kube_system_uid", r.cluster.kube_system_uid}};
-  doc["scanned_as"] = {{"user", r.scanned_as.user}, {"groups", r.scanned_as.groups}, {"source", r.scanned_as.source}};
+  doc["scanned_as"] = collect::identity_summary(r.scanned_as);
   json gaps = json::array();
   for (const auto& g : r.gaps) gaps.push_back({{"resource", g.resource}, {"state", g.state}, {"error", g.error}});
   doc["coverage"] = {{"benchmark_checks", r.score.benchmark_checks},

@@ -21,6 +21,9 @@ nlohmann::json self_subject_review_body();
 /// status.userInfo of a SelfSubjectReview (an answer, or a saved `kubectl auth whoami -o json`).
 [[nodiscard]] Result<ScannerIdentity> parse_self_subject_review(const nlohmann::json& review);
 
+/// user, groups and source: how reports, evidence manifests and `auth check` name the scanner.
+nlohmann::json identity_summary(const ScannerIdentity& who);
+
 /// Asks the server; when it cannot answer (403, not served on servers before 1.28), falls back
 /// to what the credential claims, recording why. Never fails: an unknown identity has user "".
 ScannerIdentity whoami(client::ApiClient& api, const std::optional<config::ClaimedIdentity>& claimed);
