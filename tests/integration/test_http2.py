@@ -17,15 +17,10 @@ import tempfile
 import time
 import unittest
 
+from probe_servers import free_port
 from simlib import run_rampart, start_sim
 
 NGHTTPX = shutil.which("nghttpx") or "/usr/sbin/nghttpx"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def report_without_times(path):

@@ -25,13 +25,6 @@ SCANNER = "system:serviceaccount:rampart:rampart"
 SIM_IDENTITIES = os.path.join(deploy.SOURCE, "tests", "sim", "identities.json")
 
 
-def read_jsonl(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 class InClusterSelfScan(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -63,8 +56,8 @@ class InClusterSelfScan(unittest.TestCase):
             cls.proc = run_rampart("scan", "--in-cluster", "-o", "json=" + cls.report_path, "-vv", env=cls.pod_env)
             with open(os.path.join(mount, "token")) as f:
                 cls.token = f.read()
-            cls.requests = read_jsonl(cls.sim.ready["logs"]["requests"])
-            cls.violations = read_jsonl(cls.sim.ready["logs"]["secret_violations"])
+            cls.requests = cls.sim.requests()
+            cls.violations = cls.sim.secret_violations()
         except BaseException:
             cls.sim_context.__exit__(None, None, None)
             raise
